@@ -1,0 +1,1 @@
+"""policy-assistant: answers questions about Shanghai policies with verbatim, cited clauses."""

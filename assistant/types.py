@@ -1,0 +1,82 @@
+"""Results the assistant returns. `to_json()` methods define the CLI's public JSON contract:
+keep field names stable; only add."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force"]
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    doc_id: str
+    doc_title: str
+    locator: str
+    text: str
+    score: float
+    issuer: str | None = None
+    effective: date | None = None
+    expires: date | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "doc_title": self.doc_title, "locator": self.locator, "text": self.text,
+                "score": round(float(self.score), 6)}
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    doc_title: str
+    locator: str
+    quote: str
+    verified: bool
+    unit_text: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "doc_title": self.doc_title, "locator": self.locator, "quote": self.quote,
+                "verified": self.verified}
+
+
+@dataclass(frozen=True)
+class Validity:
+    doc_title: str
+    status: ValidityStatus
+    expires: date | None
+    effective: date | None = None
+    note: str | None = None
+
+    def to_json(self) -> dict:
+        return {"doc_title": self.doc_title, "status": self.status,
+                "expires": self.expires.isoformat() if self.expires else None}
+
+
+@dataclass
+class Answer:
+    answer: str
+    citations: list[Citation]
+    refused: bool
+    validity: list[Validity]
+    mode: Literal["llm", "extractive"]
+    notice: str | None = None  # e.g. why the answer is extractive
+    unverified_quotes: int = 0
+    standalone_query: str = ""
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "answer": self.answer,
+            "citations": [c.to_json() for c in self.citations],
+            "refused": self.refused,
+            "validity": [v.to_json() for v in self.validity],
+            "mode": self.mode,
+        }

@@ -1,0 +1,1 @@
+"""Evaluation harness: question set, metrics, reports, benchmarks."""
