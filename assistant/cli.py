@@ -1,0 +1,406 @@
+"""The `policy-assistant` console script: one typer app; each owner adds their own commands.
+
+JSON goes to stdout (`json.dumps(..., ensure_ascii=False)`), logs and errors to stderr, and a user-facing
+problem is one clear message with a non-zero exit code, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from assistant.settings import Settings
+
+app = typer.Typer(name="policy-assistant", no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False,
+                  help="Answers questions about Shanghai's published policies, quoting the exact clauses.")
+console = Console()
+err_console = Console(stderr=True)
+
+DATA_DIR_HELP = "Data directory (index, manifest, caches); overrides POLICY_ASSISTANT_DATA_DIR."
+# Reusable option type for every command: `policy-assistant CMD --data-dir DIR` (or before CMD).
+DataDirOption = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
+
+
+@app.callback()
+def _root(ctx: typer.Context, data_dir: DataDirOption = None,
+          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False) -> None:
+    ctx.obj = {"data_dir": data_dir}
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def get_settings(ctx: typer.Context | None = None, data_dir: Path | None = None) -> Settings:
+    """Settings from env/.env, with `--data-dir` applied (the command's own option wins over the global one)."""
+    chosen = data_dir or ((ctx.obj or {}).get("data_dir") if ctx is not None else None)
+    settings = Settings()
+    return settings.model_copy(update={"data_dir": chosen}) if chosen else settings
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one clear error line to stderr and exit."""
+    err_console.print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the known user-facing failures (store unreachable, model mismatch, no index) into messages."""
+    from ingest.store import StoreError
+
+    try:
+        yield
+    except StoreError as e:
+        fail(str(e))
+
+
+# --- ingest ---------------------------------------------------------------------------------------------
+@app.command()
+def ingest(ctx: typer.Context,
+           paths: Annotated[list[Path] | None, typer.Argument(
+               help="Files or folders (.txt .md .pdf .docx .html); default: the bundled policy compilation.")] = None,
+           prune: Annotated[bool, typer.Option(
+               "--prune", help="Delete the units of indexed sources not given this time.")] = False,
+           data_dir: DataDirOption = None) -> None:
+    """Index policy files: only new or changed units are embedded and written."""
+    report = _ingest_with_progress(get_settings(ctx, data_dir), paths, prune)
+    if report.skipped and report.documents == 0:
+        raise typer.Exit(1)
+
+
+def _index_missing(settings: Settings) -> bool:
+    """True when there is nothing to answer from yet (no local index, or an empty collection on the server)."""
+    from ingest.embed import build_embeddings
+    from ingest.store import IndexNotFound, UnitStore
+
+    try:
+        return UnitStore.open(settings, build_embeddings(settings), create=False).count() == 0
+    except IndexNotFound:
+        return True
+
+
+def _ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: bool):
+    """Run the ingest pipeline with a progress bar and print its summary tables; returns the IngestReport."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.pipeline import run_ingest
+
+    labels = {"load": "Loading files", "parse": "Parsing documents", "embed": "Embedding units",
+              "store": "Removing replaced units"}
+    with user_errors(), Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err_console, transient=False) as bar:
+        tasks = {stage: bar.add_task(label, total=None) for stage, label in labels.items()}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage in tasks:
+                bar.update(tasks[stage], completed=done, total=max(total, 1) if total else 1)
+
+        report = run_ingest(settings, paths or None, prune=prune, progress=progress)
+        for task in tasks.values():  # stages with nothing to do show as complete
+            t = bar.tasks[task]
+            bar.update(task, total=t.total or 1, completed=t.total or 1)
+
+    summary = Table(title=f"Ingest summary ({settings.data_dir})", show_header=False)
+    summary.add_column("", style="bold")
+    summary.add_column("", justify="right")
+    for label, value in [("Documents", report.documents), ("Units", report.units_total),
+                         ("Units written", report.units_written), ("Units deleted", report.units_deleted),
+                         ("Texts embedded", report.texts_embedded), ("Units in index", report.index_units),
+                         ("Skipped files", len(report.skipped)), ("Seconds", f"{report.seconds:.1f}")]:
+        summary.add_row(label, str(value))
+    console.print(summary)
+    if report.sources:
+        per = Table(title="Sources")
+        for col in ("source", "status", "documents", "units", "written", "deleted"):
+            per.add_column(col, justify="left" if col in ("source", "status") else "right",
+                           overflow="fold" if col == "source" else "ellipsis")
+        for s in report.sources:
+            per.add_row(Text(s.name), s.status, str(s.documents), str(s.units), str(s.written), str(s.deleted))
+        console.print(per)
+    if report.skipped:
+        sk = Table(title="Skipped files (nothing already indexed was removed)", title_style="bold yellow")
+        sk.add_column("file")
+        sk.add_column("why / what to do")
+        for s in report.skipped:
+            sk.add_row(Text(s.name), Text(s.reason))
+        console.print(sk)
+    return report
+
+
+# --- docs -----------------------------------------------------------------------------------------------
+@app.command()
+def docs(ctx: typer.Context,
+         as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list to stdout.")] = False,
+         data_dir: DataDirOption = None) -> None:
+    """List the indexed policy documents with issuer, number, dates and unit counts."""
+    from ingest.embed import build_embeddings
+    from ingest.store import IndexNotFound, UnitStore
+
+    settings = get_settings(ctx, data_dir)
+    with user_errors():
+        store = UnitStore.open(settings, build_embeddings(settings), create=False)
+        documents = store.documents()
+        if not documents:
+            raise IndexNotFound(f"the index in {settings.data_dir} is empty; run `policy-assistant ingest` first")
+    if as_json:
+        typer.echo(json.dumps([d.to_json() for d in documents], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(documents)} indexed policy documents")
+    table.add_column("#", justify="right")
+    table.add_column("title", ratio=3, overflow="fold")
+    table.add_column("issuer", ratio=2, overflow="fold")
+    for col in ("number", "effective", "expires"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("units", justify="right")
+    for i, d in enumerate(documents, 1):
+        table.add_row(str(i), Text(d.title), Text(d.issuer or "—"), Text(d.doc_number or "—"),
+                      d.effective.isoformat() if d.effective else "—",
+                      d.expires.isoformat() if d.expires else "—", str(d.units))
+    console.print(table)
+
+
+@app.command("bench-ingest")
+def bench_ingest(ctx: typer.Context,
+                 rounds: Annotated[int, typer.Option("--rounds", min=1, help="Fresh ingests to time.")] = 3,
+                 data_dir: DataDirOption = None) -> None:
+    """Time ingest of the default corpus into fresh temp dirs next to the model's raw embedding throughput."""
+    from eval.bench_ingest import run_bench_ingest
+
+    with user_errors():
+        result = run_bench_ingest(get_settings(ctx, data_dir), rounds)
+    console.print(Text(result.format()))
+
+
+# --- serve (ui owner) -------------------------------------------------------------------------------------
+@app.command()
+def serve(ctx: typer.Context,
+          host: Annotated[str | None, typer.Option(help="Interface to listen on (default: settings.host).")] = None,
+          port: Annotated[int | None, typer.Option(help="Port (default: settings.port).")] = None,
+          root_path: Annotated[str | None, typer.Option(
+              "--root-path", help="Public path prefix when behind a reverse proxy, e.g. /policy.")] = None,
+          kiosk: Annotated[bool | None, typer.Option(
+              "--kiosk/--no-kiosk", help="Kiosk mode: large type, idle reset, QR code, no footer.")] = None,
+          idle_reset: Annotated[int | None, typer.Option(
+              "--idle-reset", help="Kiosk: seconds of inactivity before the conversation is wiped.")] = None,
+          no_ingest: Annotated[bool, typer.Option(
+              "--no-ingest", help="Don't ingest the default corpus when the index is missing.")] = False,
+          data_dir: DataDirOption = None) -> None:
+    """Serve the chat page, the kiosk widget and the API (Gradio) on the local network. Never shares publicly."""
+    import os
+
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"  # before gradio is imported
+    settings = get_settings(ctx, data_dir)
+    overrides = {"host": host, "port": port, "root_path": root_path, "kiosk": kiosk,
+                 "idle_reset_seconds": idle_reset}
+    settings = settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
+    if settings.idle_reset_seconds < 5:
+        fail(f"--idle-reset must be at least 5 seconds (got {settings.idle_reset_seconds})")
+    logging.getLogger("assistant").setLevel(logging.INFO)
+    err_console.print(f"policy-assistant: http://{settings.host}:{settings.port}{settings.root_path}/ "
+                      f"({'kiosk' if settings.kiosk else 'chat'} mode; embed script: /gradio.js)")
+    from assistant.ui import launch
+
+    with user_errors():
+        if not no_ingest and _index_missing(settings):
+            # First start on a fresh machine: index the configured corpus (by default the bundled compilation).
+            err_console.print(f"No index in {settings.data_dir} yet: ingesting {len(settings.corpus_paths)} path(s) first.")
+            _ingest_with_progress(settings, None, prune=False)
+        launch(settings)
+
+
+# --- search / ask / bench-ask / calibrate-refusal (answer owner) ---------------------------------------------
+BatchOption = Annotated[Path | None, typer.Option(
+    "--batch", help="JSONL file, one {\"question\", \"history\"} per line: prints one JSON result per line, in "
+                    "order, loading the models once.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON to stdout (the stable contract).")]
+
+
+def _answer_input(text: str | None, batch: Path | None, history: Path | None = None, key: str = "question"):
+    """(items, single?) from the argument or --batch; bad input exits 2 before any model loads."""
+    from assistant.cli_answer import BadInput, BatchItem, read_batch, read_history
+
+    try:
+        if batch is not None and (text is not None or history is not None):
+            raise BadInput("give either a question or --batch FILE (with per-line history), not both")
+        if batch is not None:
+            return read_batch(batch, key), False
+        if text is None:
+            raise BadInput("give a question, or --batch FILE.jsonl")
+        return [BatchItem(text, read_history(history) if history else [])], True
+    except BadInput as e:
+        fail(str(e), code=2)
+        raise AssertionError("unreachable") from e
+
+
+@app.command()
+def search(ctx: typer.Context,
+           query: Annotated[str | None, typer.Argument(help="What to look for (Chinese, English or mixed).")] = None,
+           k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many units to return.")] = 10,
+           as_json: JsonOption = False, batch: BatchOption = None, data_dir: DataDirOption = None) -> None:
+    """Best-first policy clauses for a query (JSON: [{"id","doc_title","locator","text","score"}])."""
+    from assistant.cli_answer import dumps, render_hits
+    from assistant.service import InputError, PolicyAssistant
+
+    items, single = _answer_input(query, batch)
+    assistant = PolicyAssistant(get_settings(ctx, data_dir))
+    with user_errors():
+        for item in items:
+            try:
+                hits = assistant.search(item.question, k=k, history=item.history)
+            except InputError as e:
+                fail(str(e), code=2)
+            if as_json:
+                typer.echo(dumps([h.to_json() for h in hits]) if not single else
+                           json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+            else:
+                render_hits(console, item.question, hits)
+
+
+@app.command()
+def ask(ctx: typer.Context,
+        question: Annotated[str | None, typer.Argument(help="The visitor's question.")] = None,
+        history: Annotated[Path | None, typer.Option(
+            "--history", help="JSON file: the conversation so far, a list of {\"role\", \"content\"}.")] = None,
+        as_json: JsonOption = False, batch: BatchOption = None, data_dir: DataDirOption = None) -> None:
+    """Answer with verbatim, verified quotes, each policy's status, or an honest refusal."""
+    from assistant.cli_answer import dumps, render_answer
+    from assistant.service import PolicyAssistant
+
+    items, single = _answer_input(question, batch, history)
+    assistant = PolicyAssistant(get_settings(ctx, data_dir))
+    with user_errors():
+        for item in items:
+            answer = assistant.ask(item.question, history=item.history)
+            if as_json:
+                typer.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if single
+                           else dumps(answer.to_json()))
+            else:
+                render_answer(console, item.question, answer)
+
+
+@app.command("bench-ask")
+def bench_ask(ctx: typer.Context,
+              questions: Annotated[Path | None, typer.Option(
+                  "--questions", help="JSONL with \"question\"/\"history\" (default: eval/questions.jsonl).")] = None,
+              rounds: Annotated[int, typer.Option("--rounds", min=1, help="Passes over the questions.")] = 1,
+              data_dir: DataDirOption = None) -> None:
+    """Warm `ask` latency (median, p95) over the eval questions, on this machine."""
+    from assistant.answer_bench import DEFAULT_QUESTIONS, run_bench_ask
+
+    with user_errors():
+        report = run_bench_ask(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS, rounds)
+    console.print(Text(report))
+
+
+@app.command("calibrate-refusal")
+def calibrate_refusal(ctx: typer.Context,
+                      questions: Annotated[Path | None, typer.Option(
+                          "--questions", help="Eval JSONL with \"type\" (default: eval/questions.jsonl).")] = None,
+                      data_dir: DataDirOption = None) -> None:
+    """Choose the refusal thresholds on the eval set and print refusal precision/recall."""
+    from assistant.answer_bench import DEFAULT_QUESTIONS, run_calibration
+
+    with user_errors():
+        report = run_calibration(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS)
+    console.print(Text(report))
+
+
+# --- eval / bench (eval owner) ---------------------------------------------------------------------------
+@app.command("eval")
+def eval_cmd(ctx: typer.Context,
+             subset: Annotated[str, typer.Option(
+                 "--subset", help="'full' (every question) or 'fast' (~40, stratified by type and language).")] = "full",
+             out: Annotated[Path, typer.Option("--out", help="Folder for the report, JSON and charts.")] = Path(
+                 "eval/reports"),
+             questions: Annotated[Path | None, typer.Option(
+                 "--questions", help="Question set JSONL (default: eval/questions.jsonl).")] = None,
+             baselines: Annotated[bool, typer.Option(
+                 "--baselines/--no-baselines", help="Also run the LangChain-tutorial baselines.")] = True,
+             check_floors: Annotated[bool, typer.Option(
+                 "--check-floors", help="Exit 1 if a number falls below eval/floors.json (use with --subset fast).")
+             ] = False,
+             data_dir: DataDirOption = None) -> None:
+    """Retrieval, answer and latency metrics for ours and the baselines, in one run; writes eval/reports/."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from eval.questions import QUESTIONS_PATH
+    from eval.report import headline, write_report
+    from eval.run import run_eval
+
+    if subset not in ("full", "fast"):
+        fail(f"--subset must be 'full' or 'fast' (got {subset!r})", code=2)
+    if check_floors and subset != "fast":
+        fail("--check-floors compares against floors measured on the fast subset; add --subset fast", code=2)
+    qpath = questions or QUESTIONS_PATH
+    if not qpath.is_file():
+        fail(f"question set not found: {qpath}", code=2)
+    settings = get_settings(ctx, data_dir)
+    with user_errors(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err_console, transient=True) as bar:
+        task = bar.add_task("Evaluating", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = run_eval(settings, subset=None if subset == "full" else subset, questions_path=qpath,
+                          with_baselines=baselines, progress=progress)
+    paths = write_report(result, out)
+    table = Table(title=f"eval ({result.meta['subset']}, {result.meta['questions']} questions, "
+                        f"{result.meta['seconds']} s)")
+    table.add_column("system")
+    table.add_column("numbers", overflow="fold")
+    for name, numbers in headline(result):
+        table.add_row(name, numbers)
+    console.print(table)
+    console.print(f"report: {paths['markdown']}  json: {paths['json']}")
+    if check_floors:
+        from eval.floors import check, load_floors
+
+        problems = check(json.loads(json.dumps(result.to_json(), ensure_ascii=False)), load_floors())
+        for line in problems:
+            err_console.print(Text("below floor: ", style="bold red") + Text(line))
+        if problems:
+            raise typer.Exit(1)
+        console.print("all eval floors met")
+
+
+@app.command()
+def bench(ctx: typer.Context,
+          scales: Annotated[str, typer.Option(
+              "--scales", help="Corpus replication factors for the scale test, comma-separated.")] = "1,10,100",
+          server: Annotated[bool, typer.Option(
+              "--server/--no-server", help="Also measure a Chroma server (`chroma run`) at each scale.")] = True,
+          rounds: Annotated[int, typer.Option("--rounds", min=1, help="Passes over the questions for latency.")] = 1,
+          out: Annotated[Path, typer.Option("--out", help="Folder for the benchmark report and chart.")] = Path(
+              "eval/reports"),
+          data_dir: DataDirOption = None) -> None:
+    """Latency (warm, cold), memory and scale (x10, x100 corpus; embedded vs server Chroma). Prints numbers."""
+    from eval.bench import run_bench
+
+    try:
+        factors = [int(x) for x in scales.split(",") if x.strip()]
+    except ValueError:
+        fail(f"--scales must be comma-separated integers, e.g. 1,10,100 (got {scales!r})", code=2)
+    if not factors or any(f < 1 for f in factors):
+        fail(f"--scales needs factors >= 1 (got {scales!r})", code=2)
+    with user_errors():
+        report = run_bench(get_settings(ctx, data_dir), factors, with_server=server, rounds=rounds, out_dir=out)
+    console.print(Text(report))
+
+
+def main() -> None:
+    """Console entry point `policy-assistant`."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""The offline answer: the decisive sentences of the retrieved clauses, quoted verbatim.
+
+Used when no LLM is configured and whenever the LLM fails. Sentences are scored by the query's concepts (from
+the cross-lingual expander, so "shorten the 7-year requirement" finds 由7年缩短为…), each concept weighted by
+how rare it is among the candidate sentences. Quotes are exact slices of the unit text, whole sentences, so a
+threshold is never quoted without its conditions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from assistant.citations import Sentence, normalize, split_sentences, verify_citations
+from assistant.crosslingual import Concept, ExpandedQuery, detect_language
+from assistant.textproc import default_processor, has_cjk
+from assistant.types import Answer, Citation, SearchHit, Validity
+from assistant.validity import validity_for_hits, validity_label
+
+AnswerLang = Literal["zh", "en"]
+
+MAX_HITS = 4  # candidate units whose sentences compete (the answer step gets settings.top_k ≤ this)
+MAX_QUOTES = 4
+RELATIVE_CUTOFF = 0.55  # a sentence is quoted when it scores ≥ this share of the best sentence
+RANK_DECAY = 0.08  # later hits' sentences score slightly less: retrieval order is evidence too
+# A sentence that opens with one of these qualifies the sentence before it and is quoted with it.
+_CONTINUATION = re.compile(r"^(?:其中|但|但是|同时|并且|且|上述|前款|本款|符合上述|对于上述|如|此外)")
+_ENUM_START = re.compile(r"^(?:\(|（)?[一二三四五六七八九十\d]{1,3}(?:\)|）|、|\.)")
+_COLON_END = re.compile(r"[:：]$")
+
+
+def answer_language(question: str) -> AnswerLang:
+    """Chinese for Chinese questions; English for English and mixed ones."""
+    return "zh" if detect_language(question) == "zh" else "en"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of sentences of one retrieved unit, quoted as one exact slice of the unit text."""
+
+    hit_rank: int
+    hit: SearchHit
+    start: int
+    end: int
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.hit.text[self.start:self.end]
+
+
+def display_quote(text: str) -> str:
+    """The quote as shown: PDF line breaks and stray spaces next to Chinese removed (verification ignores
+    whitespace, so this is still the verbatim text)."""
+    text = re.sub(r"\s*\n\s*", "", text.strip())
+    return re.sub(r"(?<=[\u3400-\u9fff，。,、:：;；()（）])[ \t]+|[ \t]+(?=[\u3400-\u9fff，。,、:：;；()（）])",
+                  "", text)
+
+
+def _tokens(text: str) -> frozenset[str]:
+    return frozenset(default_processor().tokenize(text))
+
+
+def concept_in(concept: Concept, norm_text: str, tokens: frozenset[str]) -> bool:
+    """A concept matches a text when one of its alternatives is one of the text's tokens, or (Chinese terms
+    of two or more characters without digits) a substring of it. Amounts match as tokens only, so 500万
+    doesn't match 1500万."""
+    for term in concept.terms:
+        t = term.lower()
+        if t in tokens:
+            return True
+        if len(t) >= 2 and has_cjk(t) and not any(ch.isdigit() for ch in t) and t in norm_text:
+            return True
+    return False
+
+
+def _informative(concepts: Sequence[Concept]) -> list[Concept]:
+    return [c for c in concepts if c.origin != "latin" or len(c.source) > 2]
+
+
+def score_sentences(expanded: ExpandedQuery, hits: Sequence[SearchHit]) -> list[tuple[float, int, Sentence]]:
+    """(score, hit rank, sentence) for every sentence of the first MAX_HITS hits."""
+    pool: list[tuple[int, Sentence, str, frozenset[str]]] = []
+    for rank, hit in enumerate(hits[:MAX_HITS]):
+        for s in split_sentences(hit.text):
+            norm = normalize(s.text).lower()
+            pool.append((rank, s, norm, _tokens(s.text)))
+    concepts = _informative(expanded.concepts)
+    if not pool or not concepts:
+        return []
+    matches = [[concept_in(c, norm, toks) for c in concepts] for _, _, norm, toks in pool]
+    n = len(pool)
+    # IDF over the candidate sentences: a concept every sentence shares (e.g. 户口 in a hukou document)
+    # decides nothing; the amount or the "7年" that only two sentences contain decides a lot.
+    idf = [math.log(1 + n / (1 + sum(m[i] for m in matches))) for i in range(len(concepts))]
+    out = []
+    for (rank, s, _, _), m in zip(pool, matches, strict=True):
+        score = sum(c.weight * idf[i] for i, c in enumerate(concepts) if m[i])
+        out.append((score * (1 - RANK_DECAY * rank), rank, s))
+    return out
+
+
+def select_passages(expanded: ExpandedQuery, hits: Sequence[SearchHit]) -> list[Passage]:
+    """The decisive sentences, grouped into passages, in retrieval then text order."""
+    scored = score_sentences(expanded, hits)
+    if not scored:
+        return []
+    best = max(s for s, _, _ in scored)
+    if best <= 0:
+        return []
+    chosen = sorted((x for x in scored if x[0] >= RELATIVE_CUTOFF * best), key=lambda x: -x[0])[:MAX_QUOTES]
+    by_unit: dict[int, list[tuple[float, Sentence]]] = {}
+    for score, rank, s in chosen:
+        by_unit.setdefault(rank, []).append((score, s))
+    passages: list[Passage] = []
+    for rank in sorted(by_unit):
+        hit = hits[rank]
+        sentences = split_sentences(hit.text)
+        idx = {s.start: i for i, s in enumerate(sentences)}
+        keep = {idx[s.start]: score for score, s in by_unit[rank] if s.start in idx}
+        for i in list(keep):
+            _keep_conditions_together(sentences, i, keep)
+        for run in _runs(sorted(keep), sentences, hit.text):
+            passages.append(Passage(rank, hit, sentences[run[0]].start, sentences[run[-1]].end,
+                                    max(keep[i] for i in run)))
+    return passages
+
+
+def _keep_conditions_together(sentences: list[Sentence], i: int, keep: dict[int, float]) -> None:
+    """Add the sentence a chosen one qualifies ("其中…", "但…") and the list a chosen one introduces ("…:")."""
+    score = keep[i]
+    j = i
+    while j > 0 and _CONTINUATION.match(sentences[j].text):
+        j -= 1
+        keep.setdefault(j, score)
+    if _COLON_END.search(sentences[i].text):
+        k = i + 1
+        while k < len(sentences) and k - i <= 6 and _ENUM_START.match(sentences[k].text):
+            keep.setdefault(k, score)
+            k += 1
+
+
+def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list[int]]:
+    """Adjacent chosen sentences of one paragraph form one quote; a paragraph break starts a new one."""
+    runs: list[list[int]] = []
+    for i in indices:
+        prev = runs[-1][-1] if runs else None
+        if prev == i - 1 and "\n" not in text[sentences[prev].end:sentences[i].start]:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
+                            notice: str | None = None, standalone_query: str = "") -> Answer:
+    """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
+    with refused=False; the caller decides on refusal before calling this."""
+    lang = answer_language(question)
+    passages = select_passages(expanded, hits)
+    if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
+        first = split_sentences(hits[0].text)[:1]
+        passages = [Passage(0, hits[0], s.start, s.end, 0.0) for s in first]
+    cited_hits = list(dict.fromkeys(p.hit for p in passages))
+    validity = validity_for_hits(cited_hits, today)
+    status_of = {v.doc_title: v for v in validity}
+    citations: list[Citation] = []
+    blocks: list[str] = []
+    for hit in cited_hits:
+        v = status_of[hit.doc_title]
+        lines = [f"《{hit.doc_title}》{hit.locator} · {validity_label(v, lang)}"]
+        for p in (p for p in passages if p.hit is hit):
+            quote = display_quote(p.text)
+            citations.append(Citation(id=hit.id, doc_title=hit.doc_title, locator=hit.locator, quote=quote,
+                                      verified=True, unit_text=hit.text))
+            lines.append(f"「{quote}」[{len(citations)}]")
+        blocks.append("\n".join(lines))
+    citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
+    text = "\n\n".join([lead_line(lang, cited_hits, validity), *blocks])
+    return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
+                  notice=notice, unverified_quotes=unverified, standalone_query=standalone_query)
+
+
+def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[Validity]) -> str:
+    """One line naming where the answer rests and, if so, that the policy's period has ended."""
+    if not cited:
+        return ""
+    first = cited[0]
+    v = next((x for x in validity if x.doc_title == first.doc_title), None)
+    more = len({h.doc_title for h in cited}) > 1
+    if lang == "zh":
+        status = f"（该文件{validity_label(v, 'zh')}）" if v and v.status != "in_force" else ""
+        also = "等文件" if more else ""
+        return f"《{first.doc_title}》{first.locator}{also}对此有规定{status}，相关条款原文如下："
+    status = f" (that policy: {validity_label(v, 'en')})" if v and v.status != "in_force" else ""
+    also = " and other documents" if more else ""
+    return (f"The compiled policies address this in 《{first.doc_title}》 {first.locator}{also}{status}; "
+            f"the relevant clauses, quoted word for word:")

@@ -1,0 +1,157 @@
+"""Text processing shared by retrieval, cross-lingual expansion and condensing.
+
+One jieba `Tokenizer` instance carries the domain user dictionary (assistant/resources/userdict.txt); it is built
+lazily on first use, so importing this module has no side effects and jieba's global tokenizer is left untouched.
+
+Tokens are what BM25 indexes: Chinese words (search-mode segmentation, so `常住户口` also yields `常住` and `户口`),
+lowercased Latin words (`qflp`, `g60`), and number+unit compounds normalised the same way on both sides
+(`500 万元` -> `500万`, `7 年` -> `7年`, `5%` -> `5%`), because a question's amount must match the clause's amount.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+RESOURCES = Path(__file__).resolve().parent / "resources"
+USER_DICT = RESOURCES / "userdict.txt"
+
+log = logging.getLogger(__name__)
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+# Whitespace next to a CJK character is a PDF justification artefact, never a word boundary.
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}\d%])\s+(?=[{_CJK}])|(?<=[{_CJK}])\s+(?=[\d{_CJK}])")
+_UNITS = "万元|亿元|万|亿|元|个月|月|年|日|天|周岁|岁|%|分|家|项|倍|名|人|次"
+# A number followed by its unit, or a bare number; Latin words (with digits, e.g. G60, 5G, REITs).
+_TOKEN_SPLIT = re.compile(rf"(\d+[A-Za-z][A-Za-z0-9]*|\d+(?:\.\d+)?(?:{_UNITS})?|[A-Za-z][A-Za-z0-9]*)")
+_NUMBER_UNIT = re.compile(rf"^(\d+(?:\.\d+)?)({_UNITS})?$")
+_UNIT_CANON = {"万元": "万", "亿元": "亿", "岁": "周岁"}
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_NUMBER_UNIT = re.compile(r"([一二两三四五六七八九十]{1,3})(?=(?:个月|年|万|亿|周岁|岁|倍|家))")
+
+# Function words and question words: they carry no topic and only add noise to BM25.
+STOPWORDS = frozenset(
+    """的 了 和 与 及 或 等 在 是 对 为 以 将 把 被 从 由 向 于 之 其 并 且 而 也 都 又 还 就 才 可 能 会 要 应
+    该 此 这 那 哪 吗 呢 吧 啊 呀 么 么样 个 些 我 你 他 她 它 我们 你们 他们 您 请问 请 一下 如果 的话 是否 有没有
+    什么 怎么 怎么样 怎样 如何 哪些 哪个 多少 几 多久 为什么 能否 可否 需要 需 想 想要 问 问题 谁 有 没有 不 没 吗 得
+    所 着 过 给 让 里 上 下 中 后 前 时 则 即 已 已经 按照 根据 关于 有关 相关 以及 或者 并且 通过 进一步 这个 那个
+    那么 还是 就是 情况 现在 目前 一些 一个 可以 the a an of to in for on and or is are be can do does what how
+    which who when where why with my i me we you it its this that those these there if than then so as by at from
+    about any some get got have has had will would should could may might please tell know want need""".split()  # noqa: SIM905
+)
+
+
+@lru_cache(maxsize=1)
+def _user_words() -> tuple[str, ...]:
+    """The domain words of the user dictionary (first column)."""
+    lines = USER_DICT.read_text(encoding="utf-8").splitlines()
+    return tuple(line.split()[0] for line in lines if line.strip() and not line.startswith("#"))
+
+
+def domain_terms() -> tuple[str, ...]:
+    """Domain words from the user dictionary, longest first (for substring matching)."""
+    return tuple(sorted(_user_words(), key=len, reverse=True))
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width -> half-width), drop spaces around CJK characters, collapse other whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPACE_NEAR_CJK.sub("", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cn_numbers_to_digits(text: str) -> str:
+    """`七年` -> `7年`, `三个月` -> `3个月`, `二十四个月` -> `24个月` (only before a unit, 1..99)."""
+
+    def convert(m: re.Match[str]) -> str:
+        s = m.group(1)
+        if "十" in s:
+            tens, _, ones = s.partition("十")
+            value = (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+        elif len(s) == 1:
+            value = _CN_DIGITS[s]
+        else:
+            return s
+        return str(value)
+
+    return _CN_NUMBER_UNIT.sub(convert, text)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def canonical_number(token: str) -> str:
+    """`500万元` -> `500万`; `16岁` -> `16周岁`; other tokens unchanged."""
+    m = _NUMBER_UNIT.match(token)
+    if not m or not m.group(2):
+        return token
+    return m.group(1) + _UNIT_CANON.get(m.group(2), m.group(2))
+
+
+class TextProcessor:
+    """jieba with the domain dictionary, loaded once per instance (thread-safe lazy init)."""
+
+    def __init__(self, user_dict: Path = USER_DICT) -> None:
+        self._user_dict = user_dict
+        self._tk = None
+        self._lock = threading.Lock()
+
+    def _tokenizer(self):
+        if self._tk is None:
+            with self._lock:
+                if self._tk is None:
+                    import jieba
+
+                    logging.getLogger("jieba").setLevel(logging.WARNING)  # its INFO lines go to stderr
+                    tk = jieba.Tokenizer()
+                    tk.load_userdict(str(self._user_dict))
+                    self._tk = tk
+        return self._tk
+
+    def words(self, text: str) -> list[str]:
+        """Precise-mode segmentation of normalised text (no stopword removal), for phrase extraction."""
+        return [w for w in self._tokenizer().lcut(normalize(text)) if w.strip()]
+
+    def tokenize(self, text: str, drop_stopwords: bool = True) -> list[str]:
+        """BM25 tokens of a text: search-mode Chinese words, Latin words, number+unit compounds."""
+        text = cn_numbers_to_digits(normalize(text))
+        tokens: list[str] = []
+        tk = self._tokenizer()
+        for i, part in enumerate(_TOKEN_SPLIT.split(text)):
+            if not part:
+                continue
+            if i % 2 == 1:  # a captured number/Latin token
+                tok = canonical_number(part.lower())
+                if not tok.isdigit() or len(tok) >= 3:  # bare 1-2 digit numbers are enumerators, not content
+                    tokens.append(tok)
+                continue
+            for w in tk.cut_for_search(part, HMM=False):
+                w = w.strip()
+                if not w or not (has_cjk(w) or w.isalnum()):
+                    continue
+                tokens.append(w.lower())
+        if drop_stopwords:
+            tokens = [t for t in tokens if t not in STOPWORDS]
+        return tokens
+
+    def tokenize_many(self, texts: list[str]) -> list[list[str]]:
+        return [self.tokenize(t) for t in texts]
+
+
+_default: TextProcessor | None = None
+
+
+def default_processor() -> TextProcessor:
+    """A process-wide TextProcessor (built lazily, so import stays side-effect free)."""
+    global _default
+    if _default is None:
+        _default = TextProcessor()
+    return _default

@@ -1,0 +1,121 @@
+"""The HTTP server around the Gradio app: embedding headers, the local gradio.js URL, and the one `serve()`.
+
+Embedding (offline): the app serves Gradio's own web-component bundle at `<root>/gradio.js`, so a host page can use
+`<script type="module" src="http://HOST:PORT/gradio.js"></script><gradio-app src="http://HOST:PORT/"></gradio-app>`
+without the CDN; or it can use `<iframe src="http://HOST:PORT/">`. Who may embed: same origin, localhost, and
+`settings.allowed_embed_origins` (CSP frame-ancestors for iframes, CORS for the web component).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+
+from assistant.kiosk import page_css, page_js
+from assistant.ui import _theme, build_app
+
+if TYPE_CHECKING:
+    from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LOCAL_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+LOCAL_FRAME_SOURCES = ["http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*"]
+
+
+def gradio_js_module() -> str:
+    """Gradio's own loader for the `<gradio-app>` element (it imports ./assets/index-*.js, served by Gradio)."""
+    path = Path(gr.__file__).resolve().parent / "templates" / "frontend" / "gradio.js"
+    return path.read_text(encoding="utf-8")
+
+
+def content_security_policy(settings: Settings) -> str:
+    extra = [o.rstrip("/") for o in settings.allowed_embed_origins if re.match(r"^https?://[^\s;,']+$", o)]
+    ancestors = " ".join(["'self'", *LOCAL_FRAME_SOURCES, *extra])
+    # Everything from this server only: no CDN, no third-party fonts, no beacon. Gradio needs inline script/eval.
+    return (
+        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+        "media-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; "
+        f"frame-ancestors {ancestors}; base-uri 'self'; form-action 'self'"
+    )
+
+
+def create_server(assistant: Any, settings: Settings) -> FastAPI:
+    """FastAPI app with the Gradio app mounted at "/" plus `/gradio.js` and `/healthz`."""
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    blocks = build_app(assistant, settings)
+    app = FastAPI(title="policy-assistant", docs_url=None, redoc_url=None, openapi_url=None)
+    csp = content_security_policy(settings)
+
+    @app.middleware("http")
+    async def security_headers(request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = csp
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    # A parent CORSMiddleware makes Gradio skip its own CORS handling, so this allowlist is the one that applies.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[o.rstrip("/") for o in settings.allowed_embed_origins],
+        allow_origin_regex=LOCAL_ORIGIN_REGEX,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+    )
+
+    loader = gradio_js_module()
+
+    @app.get("/gradio.js", include_in_schema=False)
+    def gradio_js() -> Response:
+        return Response(loader, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> JSONResponse:
+        return JSONResponse({"ok": True, "kiosk": settings.kiosk})
+
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        footer_links=[] if settings.kiosk else ["api"],
+        run_history=False,  # the browser must not keep a visitor's questions
+        root_path=settings.root_path or None,
+        show_error=False,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        theme=_theme(),
+        css=page_css(settings.kiosk),
+        js=page_js(settings.kiosk, settings.idle_reset_seconds),
+    )
+
+
+def serve(settings: Settings) -> None:
+    """Load the assistant and serve until interrupted. Never shares publicly (no Gradio share tunnel)."""
+    import uvicorn
+
+    from assistant.service import PolicyAssistant
+
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from ingest.store import StoreUnavailable
+
+    assistant = PolicyAssistant(settings)
+    try:
+        assistant.warm_up()  # load models and index now, so the first visitor doesn't wait
+    except StoreUnavailable as exc:
+        # Keep serving: each question retries the store and the page shows a clear message meanwhile.
+        log.warning("starting without the index: %s", exc)
+    app = create_server(assistant, settings)
+    log.info("serving on http://%s:%s%s (kiosk=%s)", settings.host, settings.port, settings.root_path, settings.kiosk)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

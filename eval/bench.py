@@ -1,0 +1,161 @@
+"""Benchmarks (a command, not tests): ingest throughput, search/ask latency warm and cold, peak memory, and scale.
+
+    policy-assistant bench [--scales 1,10,100] [--no-server] [--rounds N] [--out eval/reports]
+
+Every latency/memory number comes from a fresh worker subprocess (`python -m eval.bench_worker`), so cold
+start is a real cold start and peak RSS is the serving process's own. Scale: the corpus replicated ×f as
+distinct synthetic documents (eval/bench_scale.py), ingested through the real pipeline into embedded Chroma and
+into a `chroma run` server. Replica vectors come from the bench-only embeddings wrapper described there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from assistant.settings import Settings
+from eval.bench_scale import ChromaServerProcess, dir_size_mb, write_replicas
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ScalePoint:
+    factor: int
+    mode: str  # "embedded" | "server"
+    documents: int = 0
+    units: int = 0
+    ingest_s: float = 0.0
+    ingest_peak_rss_mb: float = 0.0
+    really_embedded: int = 0  # replica texts the wrapper had to send to the real model
+    index_mb: float = 0.0
+    load_s: float = 0.0
+    search_p50_ms: float = 0.0
+    search_p95_ms: float = 0.0
+    ask_p50_ms: float = 0.0
+    ask_p95_ms: float = 0.0
+    serve_peak_rss_mb: float = 0.0
+    error: str = ""
+
+
+@dataclass
+class BenchResult:
+    ingest: str = ""
+    latency: dict = field(default_factory=dict)
+    cold: list[dict] = field(default_factory=list)
+    scale: list[ScalePoint] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _worker(args: list[str], timeout: float = 1800) -> dict:
+    """Run `python -m eval.bench_worker ARGS` and parse its last stdout line as JSON."""
+    t0 = time.time()
+    proc = subprocess.run([sys.executable, "-m", "eval.bench_worker", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=Path(__file__).resolve().parents[1])
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench worker {args[0]} failed: {proc.stderr.strip()[-800:]}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    data["spawned_at"] = t0
+    return data
+
+
+def _settings_args(settings: Settings) -> list[str]:
+    args = ["--data-dir", str(settings.data_dir)]
+    if settings.chroma_host:
+        args += ["--chroma-host", settings.chroma_host, "--chroma-port", str(settings.chroma_port)]
+    return args
+
+
+def _ensure_index(settings: Settings, tmp: Path) -> Settings:
+    """The settings' index if it has one, else a fresh ingest of the default corpus in tmp."""
+    if (settings.data_dir / "manifest.json").exists():
+        return settings
+    from ingest.pipeline import run_ingest
+
+    fresh = settings.model_copy(update={"data_dir": tmp / "default-index", "chroma_host": None})
+    log.info("no index in %s; ingesting the default corpus into %s", settings.data_dir, fresh.data_dir)
+    run_ingest(fresh)
+    return fresh
+
+
+def _scale_point(settings: Settings, factor: int, mode: str, corpus_dir: Path, work: Path,
+                 queries: int) -> ScalePoint:
+    point = ScalePoint(factor, mode)
+    data_dir = work / f"x{factor}-{mode}" / "data"
+    server = None
+    try:
+        s = settings.model_copy(update={"data_dir": data_dir, "chroma_host": None, "corpus_paths": [corpus_dir]})
+        if mode == "server":
+            server = ChromaServerProcess(work / f"x{factor}-{mode}" / "server-db").start()
+            s = s.model_copy(update={"chroma_host": server.host, "chroma_port": server.port})
+        ing = _worker(["ingest", *_settings_args(s), "--corpus-dir", str(corpus_dir),
+                       "--original-cache", str(settings.embedding_cache_path)])
+        point.documents, point.units = ing["documents"], ing["units"]
+        point.ingest_s, point.ingest_peak_rss_mb = ing["seconds"], ing["peak_rss_mb"]
+        point.really_embedded = ing["really_embedded"]
+        point.index_mb = dir_size_mb(server.path if server else data_dir / "chroma")
+        q = _worker(["serve", *_settings_args(s), "--limit", str(queries), "--rounds", "1"])
+        point.load_s = q["load_s"]
+        point.search_p50_ms, point.search_p95_ms = q["search"]["p50"], q["search"]["p95"]
+        point.ask_p50_ms, point.ask_p95_ms = q["ask"]["p50"], q["ask"]["p95"]
+        point.serve_peak_rss_mb = q["peak_rss_mb"]
+    except Exception as e:  # noqa: BLE001 — one failed point is reported, the others still run
+        log.error("scale x%d %s failed: %s", factor, mode, e)
+        point.error = str(e)[:300]
+    finally:
+        if server is not None:
+            server.stop()
+    return point
+
+
+def run_bench(settings: Settings, factors: list[int], with_server: bool = True, rounds: int = 1,
+              out_dir: Path = Path("eval/reports"), scale_queries: int = 40, ingest_rounds: int = 1) -> str:
+    """Run every benchmark; write bench.json, bench.md and bench-growth.png to out_dir; return the text report."""
+    from eval.bench_ingest import run_bench_ingest
+
+    result = BenchResult()
+    work = Path(tempfile.mkdtemp(prefix="policy-bench-"))
+    try:
+        base = _ensure_index(settings, work)
+        log.info("bench: ingest throughput")
+        result.ingest = run_bench_ingest(base.model_copy(update={"chroma_host": None}), rounds=ingest_rounds).format()
+        log.info("bench: cold start x3 and warm latency")
+        for _ in range(3):
+            c = _worker(["serve", *_settings_args(base), "--limit", "0", "--rounds", "1"])
+            result.cold.append({"process_to_first_answer_s": round(c["first_answer_at"] - c["spawned_at"], 2),
+                                "imports_s": c["imports_s"], "load_and_first_ask_s": c["load_s"],
+                                "first_ask_ms": c["first_ask_ms"], "peak_rss_mb": c["peak_rss_mb"]})
+        result.latency = _worker(["serve", *_settings_args(base), "--limit", "-1", "--rounds", str(rounds),
+                                  "--tracemalloc"])
+        corpus_root = work / "corpora"
+        for factor in factors:
+            corpus_dir = corpus_root / f"x{factor}"
+            write_replicas(base, corpus_dir, factor)
+            for mode in ("embedded", "server") if with_server else ("embedded",):
+                log.info("bench: scale x%d %s", factor, mode)
+                result.scale.append(_scale_point(base, factor, mode, corpus_dir, work, scale_queries))
+            shutil.rmtree(corpus_dir, ignore_errors=True)
+            shutil.rmtree(work / f"x{factor}-embedded", ignore_errors=True)
+            shutil.rmtree(work / f"x{factor}-server", ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    from eval.bench_report import write_bench_report
+
+    return write_bench_report(result, out_dir)
+
+
+def median_of(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def to_json(result: BenchResult) -> dict:
+    return {"ingest": result.ingest, "latency": result.latency, "cold": result.cold,
+            "scale": [asdict(p) for p in result.scale], "notes": result.notes}

