@@ -8,7 +8,7 @@ import statistics
 import time
 from pathlib import Path
 
-from assistant.refusal import RefusalFeatures, Thresholds, calibrate, evaluate
+from assistant.refusal import HEDGE_COVERAGE, RefusalFeatures, Thresholds, calibrate, evaluate
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.types import Turn
 
@@ -53,15 +53,23 @@ def run_bench_ask(settings: Settings, questions: Path, rounds: int = 1) -> str:
     for r in range(1, rounds + 1):
         times: list[float] = []
         steps: dict[str, list[float]] = {}
+        quotes = verified = refused = 0
         for row in rows:
             t = time.perf_counter()
             answer = assistant.ask(row["question"], history=_turns(row))
             times.append((time.perf_counter() - t) * 1000)
             for k, v in answer.timings_ms.items():
                 steps.setdefault(k, []).append(v)
+            quoted = [c for c in answer.citations if c.quote]
+            quotes += len(quoted)
+            verified += sum(c.verified for c in quoted)
+            refused += answer.refused
         label = "first pass (cold query caches)" if r == 1 else f"pass {r} (query caches warm)"
         lines.append(f"  {label}: median {statistics.median(times):.1f} ms, p95 {_percentile(times, 95):.1f} ms, "
                      f"max {max(times):.1f} ms")
+        if r == 1:
+            lines.append(f"    quotes verified verbatim: {verified}/{quotes} ({verified / max(quotes, 1):.1%}); "
+                         f"refused {refused}/{len(rows)}")
         lines.append("    per step (median ms): " + ", ".join(
             f"{k} {statistics.median(v):.1f}" for k, v in steps.items() if k != "total"))
     return "\n".join(lines)
@@ -90,6 +98,14 @@ def run_calibration(settings: Settings, questions: Path) -> str:
              f"  in code: {current.summary()}"]
     missed = [q for f, oos, q in samples if oos and not _refused(f, best.thresholds)]
     wrong = [q for f, oos, q in samples if not oos and _refused(f, best.thresholds)]
+    lines.append("  hedge ('may not answer this exactly; ask DEPARTMENT') among questions the gate lets through:")
+    for h in (HEDGE_COVERAGE, 0.55, 0.6, 0.65, 0.7):
+        passed = [(f, oos) for f, oos in pairs if not _refused(f, best.thresholds)]
+        oos_h = [f.coverage < h for f, oos in passed if oos]
+        ans_h = [f.coverage < h for f, oos in passed if not oos]
+        mark = "  (in code)" if h == HEDGE_COVERAGE else ""
+        lines.append(f"    coverage < {h:.2f}: out_of_scope hedged {sum(oos_h)}/{len(oos_h)}, "
+                     f"answerable hedged {sum(ans_h)}/{len(ans_h)}{mark}")
     lines += [f"  out_of_scope answered: {q}" for q in missed]
     lines += [f"  answerable refused:    {q}" for q in wrong]
     return "\n".join(lines)

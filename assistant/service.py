@@ -74,12 +74,8 @@ class PolicyAssistant:
                     raise IndexNotFound(f"the index in {self.settings.data_dir} is empty; "
                                         "run `policy-assistant ingest` first")
                 chat = build_chat_model(self.settings) if self.settings.llm_enabled else None
-
-                def dense_probe(query: str) -> float | None:
-                    best = store.similarity_search_by_vector(embeddings.embed_query(query), k=1)
-                    return best[0][1] if best else None
-
-                chain = AnswerChain(self.settings, retriever, self.prompts, chat, dense_probe=dense_probe)
+                # No dense probe for the refusal gate: calibration gave it no weight (see assistant/refusal.py).
+                chain = AnswerChain(self.settings, retriever, self.prompts, chat)
                 self._parts = _Parts(embeddings, store, retriever, chain)
                 log.info("assistant ready in %.1f s (%d units, mode=%s)", time.perf_counter() - t0,
                          len(retriever.index.units), "llm" if chat else "extractive")

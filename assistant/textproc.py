@@ -19,6 +19,7 @@ from pathlib import Path
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
 USER_DICT = RESOURCES / "userdict.txt"
+TOKENIZER_VERSION = "2"  # bump when tokenize() changes, so cached BM25 tokens are rebuilt
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ _CN_NUMBER_UNIT = re.compile(r"([一二两三四五六七八九十]{1,3})(?=(?:�
 STOPWORDS = frozenset(
     """的 了 和 与 及 或 等 在 是 对 为 以 将 把 被 从 由 向 于 之 其 并 且 而 也 都 又 还 就 才 可 能 会 要 应
     该 此 这 那 哪 吗 呢 吧 啊 呀 么 么样 个 些 我 你 他 她 它 我们 你们 他们 您 请问 请 一下 如果 的话 是否 有没有
-    什么 怎么 怎么样 怎样 如何 哪些 哪个 多少 几 多久 为什么 能否 可否 需要 需 想 想要 问 问题 谁 有 没有 不 没 吗 得
+    什么 怎么 怎么样 怎样 如何 哪些 哪个 多少 几 为什么 能否 可否 需要 需 想 想要 问 问题 谁 有 没有 不 没 吗 得
     所 着 过 给 让 里 上 下 中 后 前 时 则 即 已 已经 按照 根据 关于 有关 相关 以及 或者 并且 通过 进一步 这个 那个
     那么 还是 就是 情况 现在 目前 一些 一个 可以 the a an of to in for on and or is are be can do does what how
     which who when where why with my i me we you it its this that those these there if than then so as by at from

@@ -76,14 +76,18 @@ def _store_errors() -> Iterator[None]:
 def add_api(assistant: Any, settings: Settings) -> None:
     """Add the API endpoints to the Blocks being built (call inside its `with` block)."""
     common = {"concurrency_id": "answer", "concurrency_limit": settings.concurrency_limit}
-    state = gr.State(None)  # per client session, like the browser's; nothing global
+    idle = settings.idle_reset_seconds
+    # Per client session, like the browser's; nothing global. On a kiosk it also expires after the idle period.
+    state = gr.State(None, time_to_live=idle if settings.kiosk else None)
     q_in = gr.Textbox(visible=False, label="question")
     text_out = gr.Textbox(visible=False, label="answer")
     json_out = gr.JSON(visible=False, label="answer_json")
 
     def _run(question: str, session: Session | None) -> tuple[Session, Exchange, list[Turn]]:
         q = _check(question, settings)
-        session = session or Session()
+        if session is None or (settings.kiosk and session.idle_for() > idle):
+            session = Session()  # on a kiosk, a conversation left idle belongs to the previous visitor
+        session.touch()
         history = session.history(settings.max_history_turns)
         ex = Exchange(question=q)
         return session, ex, history

@@ -43,6 +43,7 @@ class ScalePoint:
     ask_p50_ms: float = 0.0
     ask_p95_ms: float = 0.0
     serve_peak_rss_mb: float = 0.0
+    chroma_server_peak_rss_mb: float = 0.0  # the `chroma run` process itself (server mode)
     error: str = ""
 
 
@@ -107,6 +108,7 @@ def _scale_point(settings: Settings, factor: int, mode: str, corpus_dir: Path, w
         point.search_p50_ms, point.search_p95_ms = q["search"]["p50"], q["search"]["p95"]
         point.ask_p50_ms, point.ask_p95_ms = q["ask"]["p50"], q["ask"]["p95"]
         point.serve_peak_rss_mb = q["peak_rss_mb"]
+        point.chroma_server_peak_rss_mb = server.peak_rss_mb() if server else 0.0
     except Exception as e:  # noqa: BLE001 — one failed point is reported, the others still run
         log.error("scale x%d %s failed: %s", factor, mode, e)
         point.error = str(e)[:300]

@@ -77,16 +77,16 @@ def markdown(result: BenchResult, chart: str | None) -> str:
                   "model would take ~25 min here. Parsing, storing, index size and all query work are real; queries "
                   "are embedded by the real model. Query latency: 40 fast-subset questions per point.", "",
                   "| × | Chroma | documents | units | ingest s | ingest peak RSS MB | really embedded | index MB | "
-                  "cold load s | search p50/p95 ms | ask p50/p95 ms | serving peak RSS MB |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "cold load s | search p50/p95 ms | ask p50/p95 ms | serving peak RSS MB | chroma server RSS MB |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for p in result.scale:
             if p.error:
-                lines.append(f"| {p.factor} | {p.mode} | failed: {p.error} |" + " |" * 9)
+                lines.append(f"| {p.factor} | {p.mode} | failed: {p.error} |" + " |" * 10)
                 continue
             lines.append(f"| {p.factor} | {p.mode} | {p.documents} | {p.units} | {p.ingest_s} | "
                          f"{p.ingest_peak_rss_mb} | {p.really_embedded} | {p.index_mb} | {p.load_s} | "
                          f"{p.search_p50_ms:.0f} / {p.search_p95_ms:.0f} | {p.ask_p50_ms:.0f} / {p.ask_p95_ms:.0f} | "
-                         f"{p.serve_peak_rss_mb} |")
+                         f"{p.serve_peak_rss_mb} | {p.chroma_server_peak_rss_mb or '–'} |")
         lines.append("")
         if chart:
             lines += [f"![growth]({chart})", ""]

@@ -151,6 +151,18 @@ class ChromaServerProcess:
         self.stop()
         raise RuntimeError(f"chroma run did not answer on port {self.port} within {timeout:.0f} s")
 
+    def peak_rss_mb(self) -> float:
+        """High-water RSS of the server process (Linux /proc), 0 if unknown."""
+        if self.proc is None:
+            return 0.0
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+        except OSError:
+            pass
+        return 0.0
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()

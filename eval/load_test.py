@@ -14,6 +14,7 @@ on 127.0.0.1 over the index in the data dir; offline extractive mode unless an L
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -140,9 +141,25 @@ def expected_answers(assistant: Any, plans: Sequence[SessionPlan], max_history_t
 def _run_session(url: str, plan: SessionPlan, start: threading.Barrier, timeout_s: float) -> list[CallResult]:
     from gradio_client import Client
 
-    client = Client(url, verbose=False, download_files=False)
+    t0 = time.perf_counter()
+    try:
+        client = Client(url, verbose=False, download_files=False)
+    except Exception as exc:  # noqa: BLE001 — a session that can't even connect is an error to report
+        start.abort()
+        return [CallResult(plan.index, 0, plan.endpoint, time.perf_counter() - t0,
+                           error=f"connect: {type(exc).__name__}: {exc}")]
+    try:
+        return _ask_all(client, plan, start, timeout_s)
+    finally:
+        client.close()
+
+
+def _ask_all(client: Any, plan: SessionPlan, start: threading.Barrier, timeout_s: float) -> list[CallResult]:
     results: list[CallResult] = []
-    start.wait(timeout_s)  # every session connected: then all ask at once
+    # Every session connected: then all ask at once. (A broken barrier = another session failed to connect,
+    # reported there; this one still runs.)
+    with contextlib.suppress(threading.BrokenBarrierError):
+        start.wait(timeout_s)
     for turn, q in enumerate(plan.questions):
         t0 = time.perf_counter()
         try:
@@ -164,7 +181,7 @@ def run_load(assistant: Any, url: str | Sequence[str], settings: Settings, sessi
              timeout_s: float = 120.0, questions_path: Path = QUESTIONS_PATH) -> LoadReport:
     """Drive `sessions` concurrent sessions against the app at `url` and check every reply against `assistant`.
 
-    Several urls (app replicas over one Chroma server) get the sessions round-robin."""
+    Several urls (app replicas over one Chroma server) get the sessions round-robin, two at a time."""
     urls = [url] if isinstance(url, str) else list(url)
     plans = plan_sessions(sessions, questions_path)
     expected = expected_answers(assistant, plans, settings.max_history_turns)
@@ -175,7 +192,8 @@ def run_load(assistant: Any, url: str | Sequence[str], settings: Settings, sessi
     barrier = threading.Barrier(len(plans))
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(plans), thread_name_prefix="load-session") as pool:
-        futures = [pool.submit(_run_session, urls[p.index % len(urls)], p, barrier, timeout_s) for p in plans]
+        futures = [pool.submit(_run_session, urls[(p.index // 2) % len(urls)], p, barrier, timeout_s)
+                   for p in plans]  # pairs of sessions per url: each replica gets both endpoints
         calls = [c for f in futures for c in f.result(timeout=timeout_s * 4)]
     wall = time.perf_counter() - t0
 

@@ -39,6 +39,39 @@ def _retrieval_rows(result: EvalResult, group: str, key: str | None) -> list[lis
     return rows
 
 
+def _targets(result: EvalResult) -> list[str]:
+    """Issue 3's acceptance targets for the default offline setup, met or not, with the baselines beside."""
+    ours = result.retrieval[OURS]
+    rows = []
+
+    def row(name: str, value: float | None, ok: bool | None, baseline: str = "–") -> None:
+        mark = "–" if ok is None else ("met" if ok else "**not met**")
+        rows.append([name, _f(value), mark, baseline])
+
+    def base(group: str, key: str | None = None) -> str:
+        vals = []
+        for s in ("dense", "naive_hybrid"):
+            if s in result.retrieval:
+                d = result.retrieval[s][group] if key is None else result.retrieval[s][group].get(key, {})
+                vals.append(f"{s} {_f(d.get('R@5'))}")
+        return ", ".join(vals) or "–"
+
+    o = ours["overall"].get("R@5")
+    row("Recall@5 overall ≥ 0.90", o, o is not None and o >= 0.90, base("overall"))
+    em = ours["by_lang"].get("en+mixed", {}).get("R@5")
+    row("Recall@5 English/mixed ≥ 0.85", em, None if em is None else em >= 0.85, base("by_lang", "en+mixed"))
+    fu = ours["by_type"].get("followup", {}).get("R@5")
+    row("Recall@5 follow-ups ≥ 0.85", fu, None if fu is None else fu >= 0.85, base("by_type", "followup"))
+    if result.refusal:
+        rr, ar = result.refusal["refusal_recall"], result.refusal["answerable_refused_rate"]
+        row("out-of-scope refused ≥ 0.90", rr, rr >= 0.90)
+        row("answerable refused ≤ 0.05", ar, ar <= 0.05)
+        qv = result.answers["overall"]["quote_verification_rate"]
+        row("quotes verified = 1.00", qv, None if qv is None else qv >= 1.0)
+    return ["## Targets (issue 3, default offline setup)", ""] + _table(
+        ["target", "ours", "status", "baselines (R@5)"], rows) + [""]
+
+
 def markdown(result: EvalResult, charts: dict[str, str]) -> str:
     m = result.meta
     lines = [f"# Evaluation report ({m['subset']} set)", "",
@@ -54,6 +87,7 @@ def markdown(result: EvalResult, charts: dict[str, str]) -> str:
               f"{CONTEXT_BUDGET} characters of the concatenated ranked units (a fixed reading/LLM budget: big "
               "chunks can't win recall for free).", ""]
 
+    lines += _targets(result)
     head = ["system"] + RET_COLS + ["n"]
     lines += ["## Retrieval — overall", ""] + _table(head, _retrieval_rows(result, "overall", None)) + [""]
     if "recall_by_lang" in charts:

@@ -208,7 +208,7 @@ def load_sources(paths: list[Path], settings: Settings) -> LoadResult:
         try:
             result.sources.append(load_file(path, name, settings))
         except LoadError as e:
-            log.warning("skipped %s: %s", name, e)
+            log.info("skipped %s: %s", name, e)  # the report names it; no duplicate warning
             result.skipped.append(SkippedFile(name, str(e), str(path)))
         except OSError as e:
             result.skipped.append(SkippedFile(name, f"cannot be opened ({e.strerror}); check permissions", str(path)))

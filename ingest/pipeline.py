@@ -19,7 +19,8 @@ from ingest.embed import CachedEmbeddings, build_embeddings
 from ingest.load import SkippedFile, load_sources
 from ingest.manifest import Manifest, SourceEntry, now_iso, read_manifest, write_manifest
 from ingest.models import PolicyDocument, SourceText, Unit
-from ingest.store import UnitStore, record_hash
+from ingest.records import record_hash
+from ingest.store import UnitStore
 
 log = logging.getLogger(__name__)
 

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, TypeVar
 
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from assistant.settings import Settings
-from ingest.models import PolicyDocument, Unit, content_hash
+from ingest.models import PolicyDocument, Unit
+from ingest.records import DocumentInfo, doc_info, unit_from_record, unit_metadata
 
 log = logging.getLogger(__name__)
 
 MODEL_KEY = "embedding_model"
 VERSION_KEY = "index_version"  # changes with every ingest; see UnitStore.refresh()
-_PATH_SEP = " › "
 _PAGE = 2000  # rows per `get` page: keeps one HTTP response to a Chroma server small
 T = TypeVar("T")
 
@@ -41,76 +39,6 @@ class EmbeddingModelMismatch(StoreError):
 
 class IndexNotFound(StoreError):
     """No index exists yet in this data dir / collection."""
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """One indexed policy document, as `docs` lists it."""
-
-    doc_id: str
-    title: str
-    issuer: str | None
-    doc_number: str | None
-    effective: date | None
-    expires: date | None
-    validity_note: str | None
-    units: int
-    source: str
-    notice_title: str | None = None
-
-    def to_json(self) -> dict:
-        return {"title": self.title, "issuer": self.issuer, "doc_number": self.doc_number,
-                "effective": self.effective.isoformat() if self.effective else None,
-                "expires": self.expires.isoformat() if self.expires else None, "units": self.units,
-                "doc_id": self.doc_id, "validity_note": self.validity_note, "source": self.source}
-
-
-def _iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
-
-
-def _date(s: Any) -> date | None:
-    return date.fromisoformat(s) if s else None
-
-
-def _none(s: Any) -> str | None:
-    return s if s else None
-
-
-def record_hash(unit: Unit, doc: PolicyDocument | None, doc_order: int = 0) -> str:
-    """Hash of everything stored for a unit: a changed expiry date must rewrite the unit's metadata."""
-    meta = _doc_meta(doc) if doc else {}
-    parts = [unit.context_text(), unit.locator, str(unit.order), str(unit.start), str(doc_order),
-             repr(sorted(meta.items()))]
-    return content_hash("\x1f".join(parts))
-
-
-def _doc_meta(doc: PolicyDocument) -> dict[str, str]:
-    return {"issuer": doc.issuer or "", "doc_number": doc.doc_number or "", "effective": _iso(doc.effective),
-            "expires": _iso(doc.expires), "validity_note": doc.validity_note or "",
-            "notice_title": doc.notice_title or ""}
-
-
-def unit_metadata(unit: Unit, doc: PolicyDocument | None, doc_order: int = 0) -> dict[str, Any]:
-    context = unit.context_text()
-    meta: dict[str, Any] = {
-        "doc_id": unit.doc_id, "doc_title": unit.doc_title, "locator": unit.locator,
-        "heading_path": _PATH_SEP.join(unit.heading_path), "order": unit.order, "start": unit.start,
-        "source": unit.source, "content_hash": unit.content_hash or content_hash(unit.text),
-        "record_hash": record_hash(unit, doc, doc_order), "doc_order": doc_order,
-        # The stored document is the embedded context text; the unit's own text is its tail.
-        "body_offset": len(context) - len(unit.text),
-    }
-    meta.update(_doc_meta(doc) if doc else {})
-    return meta
-
-
-def unit_from_record(uid: str, document: str, meta: dict[str, Any]) -> Unit:
-    path = meta.get("heading_path") or ""
-    return Unit(id=uid, doc_id=meta["doc_id"], doc_title=meta["doc_title"], locator=meta.get("locator", ""),
-                heading_path=tuple(path.split(_PATH_SEP)) if path else (), text=document[int(meta["body_offset"]):],
-                start=int(meta.get("start", 0)), order=int(meta.get("order", 0)), source=meta.get("source", ""),
-                content_hash=meta.get("content_hash", ""))
 
 
 def _is_connection_error(e: BaseException) -> bool:
@@ -298,20 +226,13 @@ class UnitStore:
         for m in self._get_all()["metadatas"]:
             meta, n = seen.get(m["doc_id"], (m, 0))
             seen[m["doc_id"]] = (meta, n + 1)
-        docs = [(m.get("source", ""), int(m.get("doc_order", 0)), _doc_info(m, n)) for m, n in seen.values()]
+        docs = [(m.get("source", ""), int(m.get("doc_order", 0)), doc_info(m, n)) for m, n in seen.values()]
         docs.sort(key=lambda t: (t[0], t[1], t[2].title))
         return [d for _, _, d in docs]
 
     def get_document_meta(self, doc_id: str) -> DocumentInfo | None:
         res = self._get_all(where={"doc_id": doc_id})
-        return _doc_info(res["metadatas"][0], len(res["ids"])) if res["ids"] else None
-
-
-def _doc_info(m: dict, units: int) -> DocumentInfo:
-    return DocumentInfo(doc_id=m["doc_id"], title=m.get("doc_title", ""), issuer=_none(m.get("issuer")),
-                        doc_number=_none(m.get("doc_number")), effective=_date(m.get("effective")),
-                        expires=_date(m.get("expires")), validity_note=_none(m.get("validity_note")),
-                        units=units, source=m.get("source", ""), notice_title=_none(m.get("notice_title")))
+        return doc_info(res["metadatas"][0], len(res["ids"])) if res["ids"] else None
 
 
 def _unreachable(where: str) -> str:

@@ -8,12 +8,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from openai_standin import StandinOpenAI  # tests/assistant is on sys.path (rootdir-style test dirs)
 
 from assistant.llm import build_chat_model
 from assistant.service import PolicyAssistant
 from assistant.types import Answer, Turn
-
-from openai_standin import StandinOpenAI  # tests/assistant is on sys.path (rootdir-style test dirs)
 
 QUESTION = "can a startup founder with 500万 funding shorten the 7-year requirement"
 

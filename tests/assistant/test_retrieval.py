@@ -106,3 +106,30 @@ def test_cross_encoder_reranker_is_wired(parts):
     best = sorted(zip(fused, expected, strict=True), key=lambda t: -t[1])[:5]
     assert [h.id for h in hits] == [uid for uid, _ in best]
     assert [h.score for h in hits] == pytest.approx([float(s) for _, s in best], rel=1e-4)
+
+
+def test_bm25_tokens_are_cached_on_disk_and_reused(parts, tmp_path):
+    import json
+
+    settings, store, emb = parts
+    local = settings.model_copy(update={"data_dir": tmp_path / "data"})
+    first = HybridRetriever(local, store, emb)
+    cache = tmp_path / "data" / "bm25-tokens.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    assert len(data["tokens"]) == len(first.index.units)
+    key = next(iter(data["tokens"]))
+    data["tokens"][key] = "zzzmarker"  # a token no text produces: proves the second build read the file
+    cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert "zzzmarker" in HybridRetriever(local, store, emb).index.df
+    data["version"] = "stale"  # another tokenizer version: ignored and rebuilt
+    cache.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert "zzzmarker" not in HybridRetriever(local, store, emb).index.df
+
+
+def test_unwritable_token_cache_only_costs_time(parts, tmp_path, caplog):
+    settings, store, emb = parts
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    r = HybridRetriever(settings.model_copy(update={"data_dir": blocker / "data"}), store, emb)
+    assert _has(r.search(FOUNDER, k=5), CLAUSE)
+    assert "token cache not written" in caplog.text

@@ -34,8 +34,14 @@ def test_startup_founder_example_end_to_end(assistant: PolicyAssistant) -> None:
         assert needle in text, needle
     assert f"《{TITLE}》" in answer.answer and "四、" in answer.answer
     assert any(v.doc_title == TITLE and v.status == "expired" for v in answer.validity)
-    assert answer.unverified_quotes == 0
+    assert answer.unverified_quotes == 0 and "may not answer" not in answer.answer
     _all_quotes_verbatim(answer, assistant)
+
+
+def test_chinese_version_of_the_example_is_answered_in_chinese(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("首轮融资拿到500万，居住证转户口的7年能缩到几年？")
+    assert not answer.refused and "对此有规定" in answer.answer.splitlines()[0]
+    assert "由7年缩短为5年" in answer.answer.replace(" ", "") and "已于2022年10月31日到期失效" in answer.answer
 
 
 def test_chinese_question_and_followup_keep_the_topic(assistant: PolicyAssistant) -> None:
@@ -61,6 +67,8 @@ def test_out_of_scope_question_is_refused_with_a_department(assistant: PolicyAss
     assert answer.refused and answer.citations == [] and answer.validity == []
     assert "don't cover" in answer.answer and "please ask" in answer.answer
     assert answer.to_json()["refused"] is True
+    zh = assistant.ask("公积金贷款最多能贷多少")
+    assert zh.refused and "没有涉及" in zh.answer and "建议向" in zh.answer and "咨询" in zh.answer
 
 
 @pytest.mark.parametrize("question", ["", "   \n", None])

@@ -27,7 +27,8 @@ def test_floors_file_is_measured_not_invented():
             assert measured is not None and sign * (measured - bound) >= 0, f"{path}: floor {bound} vs {measured}"
 
 
-@pytest.mark.timeout(900)
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # includes building the session index on a loaded 2-core machine
 def test_fast_subset_meets_floors(fast_result):
     assert fast_result["meta"]["subset"] == "fast"
     assert 35 <= fast_result["meta"]["questions"] <= 50
@@ -35,6 +36,8 @@ def test_fast_subset_meets_floors(fast_result):
     assert not problems, "eval regression on the fast subset:\n" + "\n".join(problems)
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_every_fast_question_was_scored(fast_result):
     per_q = fast_result["per_question"]
     assert len(per_q) == fast_result["meta"]["questions"]

@@ -149,7 +149,7 @@ def test_sigkill_mid_ingest_leaves_previous_index_usable(indexed_settings: Setti
     before = {u.id: u for u in open_store(settings).all_units()}
     manifest_before = settings.manifest_path.read_text(encoding="utf-8")
     text = CORPUS.read_text(encoding="utf-8")
-    cut = len(text) // 4  # change many units of the first documents so the run takes a while
+    cut = len(text) // 8  # change the units of the first documents: several batches to kill in between
     changed = tmp_path / "in" / CORPUS.name
     changed.parent.mkdir()
     changed.write_text(text[:cut].replace("。", "；") + text[cut:], encoding="utf-8")

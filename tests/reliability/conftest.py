@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))  # reuse tests/ui/ui_helpers.py
 
 from llm_standin import StandinLLM  # noqa: E402
+from rel_helpers import close_clients  # noqa: E402
 from ui_helpers import RunningServer, start_app, stop_app  # noqa: E402
 
 from assistant.settings import Settings  # noqa: E402
@@ -39,6 +40,7 @@ def app_factory(tmp_path: Path) -> Iterator[Callable[..., RunningServer]]:
         return server
 
     yield make
+    close_clients()
     for server in running:
         stop_app(server)
 

@@ -44,6 +44,7 @@ class StandinLLM:
         self.mode = "ok"
         self.slow_s = slow_s
         self.requests = 0
+        self._count_lock = threading.Lock()  # handler threads run concurrently
         self.received: list[list[dict[str, Any]]] = []
         self._port = port
         self._httpd: ThreadingHTTPServer | None = None
@@ -68,9 +69,10 @@ class StandinLLM:
 
             def do_POST(self) -> None:  # noqa: N802 (stdlib name)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
-                standin.requests += 1
                 messages = body.get("messages", [])
-                standin.received.append(messages)
+                with standin._count_lock:
+                    standin.requests += 1
+                    standin.received.append(messages)
                 standin._respond(self, messages, bool(body.get("stream")))
 
         ThreadingHTTPServer.allow_reuse_address = True

@@ -6,12 +6,22 @@ from typing import Any
 
 from assistant.types import Answer
 
+_OPEN: list[Any] = []
+
 
 def client_for(url: str) -> Any:
-    """A gradio_client Client: one visitor session of the app at `url`."""
+    """A gradio_client Client: one visitor session of the app at `url` (closed by `close_clients`)."""
     from gradio_client import Client
 
-    return Client(url, verbose=False, download_files=False)
+    client = Client(url, verbose=False, download_files=False)
+    _OPEN.append(client)
+    return client
+
+
+def close_clients() -> None:
+    """Close every client opened by `client_for`, so the app server can shut down without waiting on them."""
+    while _OPEN:
+        _OPEN.pop().close()
 
 
 def api(client: Any, endpoint: str, *args: Any, timeout: float = 60) -> Any:

@@ -16,6 +16,7 @@ from llm_standin import StandinLLM
 from rel_helpers import api, client_for
 
 from assistant.settings import Settings
+from eval.load_test import run_load
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +105,17 @@ def test_llm_failure_during_a_follow_up_falls_back_once(llm: StandinLLM, llm_ass
     assert seconds < TIMEOUT_S + 3, seconds
     assert "留学" in out["standalone_query"]  # condensed offline with this session's own topic
     llm.mode = "ok"
+
+
+def test_concurrent_sessions_in_llm_mode(llm: StandinLLM, llm_assistant, app_factory) -> None:
+    """The LLM path (condense + answer over HTTP, streamed and not) under concurrent sessions: every session gets
+    the answers to its own conversation."""
+    llm.mode = "ok"
+    server = app_factory(llm_assistant, llm_assistant.settings)
+    before = llm.requests
+    report = run_load(llm_assistant, server.url, llm_assistant.settings, sessions=6, timeout_s=120)
+    print("\n" + report.format())
+    assert report.errors == [] and report.mismatches == [] and report.requests == 18
+    llm_answers = [c for c in report.calls if "stand-in LLM" in c.answer]
+    assert len(llm_answers) >= 12, [c.answer[:40] for c in report.calls]  # most really came from the LLM
+    assert llm.requests - before >= 18
