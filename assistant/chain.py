@@ -19,6 +19,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 
 from assistant.citations import has_valid_marker, verify_llm_answer
+from assistant.condense import condense_offline
 from assistant.extractive import answer_language, build_extractive_answer
 from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
@@ -81,7 +82,7 @@ class AnswerChain:
         standalone = question
         if history:
             standalone = self._condense_llm(question, history, state) if self.chat_model else None
-            standalone = standalone or _condense_offline(question, history)
+            standalone = standalone or condense_offline(question, history)
         state = {**state, "lang": answer_language(question), "standalone": standalone}
         return _timed(state, "condense", t0)
 
@@ -222,14 +223,6 @@ def _echoes_prompt(text: str, prompt_lines: tuple[str, ...]) -> bool:
         return True
     flat = " ".join(text.split())
     return any(line in flat for line in prompt_lines)
-
-
-def _condense_offline(question: str, history: list[Turn]) -> str:
-    try:
-        from assistant.condense import condense_offline
-    except ImportError:  # the retrieval owner's condenser not there yet: the question alone
-        return question
-    return condense_offline(question, history)
 
 
 def _ms(t0: float) -> float:

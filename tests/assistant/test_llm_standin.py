@@ -107,6 +107,13 @@ def test_llm_unusable_output_falls_back(indexed_settings, standin, mode: str) ->
     assert answer.citations and all(c.verified for c in answer.citations)
 
 
+def test_llm_saying_sources_do_not_answer_is_a_refusal(indexed_settings, standin) -> None:
+    standin.mode = "no_answer"
+    answer = _assistant(indexed_settings, standin).ask("What is Shanghai's minimum wage this year?")
+    assert answer.refused and answer.mode == "llm" and answer.citations == []
+    assert "don't cover" in answer.answer and "please ask" in answer.answer
+
+
 def test_llm_condenses_followups_and_falls_back_to_offline_condenser(indexed_settings, standin) -> None:
     history = [Turn("user", "留学生落户要什么条件"), Turn("assistant", "……")]
     standin.condense_reply = "留学回国人员申办上海常住户口，配偶可以随迁吗？"

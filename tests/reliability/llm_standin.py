@@ -27,9 +27,10 @@ _SENTENCE = re.compile(r"[^。；;\n]{6,}[。；;]?")
 
 def _ok_reply(messages: list[dict[str, Any]]) -> str:
     prompt = "\n".join(str(m.get("content", "")) for m in messages)
-    if "<sources>" not in prompt:  # the condense prompt: a plausible standalone question
+    if "<sources>" not in prompt:  # the condense prompt: the question plus the topic of the last user turn
         q = re.search(r"<question>\n(.*?)\n</question>", prompt, re.S)
-        return q.group(1).strip() if q else "NO_ANSWER"
+        users = re.findall(r"^user: (.*)$", prompt, re.M)
+        return f"{users[-1]} {q.group(1).strip()}" if q and users else (q.group(1).strip() if q else "NO_ANSWER")
     src = _SOURCE.search(prompt)
     if not src:
         return "NO_ANSWER"

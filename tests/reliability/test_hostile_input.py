@@ -16,6 +16,7 @@ from gradio_client.exceptions import AppError
 from llm_standin import StandinLLM
 from rel_helpers import api, assert_quotes_verified, client_for, index_ids
 
+from assistant.service import InputError
 from assistant.settings import DEFAULT_PROMPTS, Settings
 from assistant.types import Answer
 from assistant.ui_render import render_conversation
@@ -172,3 +173,13 @@ def _final(items: Iterator[str | Answer]) -> Answer:
         final = item
     assert isinstance(final, Answer)
     return final
+
+
+def test_input_length_limit_is_a_setting(rel_assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    question = "留学生落户要什么条件？" * 6  # 66 characters
+    assert not rel_assistant.ask(question).notice  # under the default limit: answered
+    monkeypatch.setattr(rel_assistant.settings, "max_question_chars", 50)
+    answer = rel_assistant.ask(question)
+    assert answer.refused and not answer.citations and "50" in answer.answer and "66" in answer.answer
+    with pytest.raises(InputError, match="50"):
+        rel_assistant.search(question)
