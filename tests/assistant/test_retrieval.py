@@ -133,3 +133,31 @@ def test_unwritable_token_cache_only_costs_time(parts, tmp_path, caplog):
     r = HybridRetriever(settings.model_copy(update={"data_dir": blocker / "data"}), store, emb)
     assert _has(r.search(FOUNDER, k=5), CLAUSE)
     assert "token cache not written" in caplog.text
+
+
+def test_refresh_picks_up_a_newly_ingested_document(parts, tmp_path):
+    import shutil
+
+    from assistant.settings import DEFAULT_CORPUS
+    from ingest.embed import build_embeddings
+    from ingest.pipeline import run_ingest
+    from ingest.store import UnitStore
+
+    settings, _, _ = parts
+    data_dir = tmp_path / "data"
+    shutil.copytree(settings.data_dir, data_dir)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "drone-policy.txt").write_text(
+        "上海市低空无人机配送试点管理办法\n第一条(目的)\n为规范低空无人机配送试点,制定本办法。\n"
+        "第二条(申请)\n开展低空无人机配送试点的企业,应当向市交通委提交飞行安全方案。\n", encoding="utf-8")
+    local = settings.model_copy(update={"data_dir": data_dir, "corpus_paths": [DEFAULT_CORPUS, extra]})
+    emb = build_embeddings(local)
+    r = HybridRetriever(local, UnitStore.open(local, emb, create=False), emb)
+    before = len(r.index.units)
+    run_ingest(local)
+    assert not any("飞行安全方案" in h.text for h in r.search("低空无人机配送 飞行安全方案", k=5))  # old snapshot
+    r.refresh()
+    assert len(r.index.units) > before
+    hits = r.search("drone delivery pilot: what safety plan must a company submit?", k=3)
+    assert "飞行安全方案" in hits[0].text
