@@ -1,5 +1,6 @@
 """Commands that measure the answer step on this machine: `bench-ask` (warm latency) and
-`calibrate-refusal` (refusal thresholds chosen on the eval set). They print numbers; they are not tests."""
+`calibrate-refusal` (refusal thresholds chosen on the eval set, in assistant/refusal_calibration.py). They print
+numbers; they are not tests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import statistics
 import time
 from pathlib import Path
 
-from assistant.refusal import HEDGE_COVERAGE, RefusalFeatures, Thresholds, calibrate, evaluate
 from assistant.settings import PROJECT_ROOT, Settings
 from assistant.types import Turn
 
@@ -75,43 +75,8 @@ def run_bench_ask(settings: Settings, questions: Path, rounds: int = 1) -> str:
     return "\n".join(lines)
 
 
-def collect_features(settings: Settings, questions: Path) -> list[tuple[RefusalFeatures, bool, str]]:
-    """(features, is_out_of_scope, question) for every eval question, through the real pipeline."""
-    from assistant.service import PolicyAssistant
-
-    assistant = PolicyAssistant(settings)
-    chain = assistant._load().chain  # noqa: SLF001 — the gate's inputs, not a finished answer
-    out = []
-    for row in _load(questions):
-        state = chain.prepare.invoke({"question": row["question"], "history": _turns(row)})
-        out.append((state["features"], row.get("type") == "out_of_scope", row["question"]))
-    return out
-
-
 def run_calibration(settings: Settings, questions: Path) -> str:
-    samples = collect_features(settings, questions)
-    pairs = [(f, oos) for f, oos, _ in samples]
-    best = calibrate(pairs)
-    current = evaluate(pairs, Thresholds())
-    lines = [f"calibrate-refusal on {questions} ({len(pairs)} questions)",
-             f"  chosen:  {best.summary()}",
-             f"  in code: {current.summary()}"]
-    missed = [q for f, oos, q in samples if oos and not _refused(f, best.thresholds)]
-    wrong = [q for f, oos, q in samples if not oos and _refused(f, best.thresholds)]
-    lines.append("  hedge ('may not answer this exactly; ask DEPARTMENT') among questions the gate lets through:")
-    for h in (HEDGE_COVERAGE, 0.55, 0.6, 0.65, 0.7):
-        passed = [(f, oos) for f, oos in pairs if not _refused(f, best.thresholds)]
-        oos_h = [f.coverage < h for f, oos in passed if oos]
-        ans_h = [f.coverage < h for f, oos in passed if not oos]
-        mark = "  (in code)" if h == HEDGE_COVERAGE else ""
-        lines.append(f"    coverage < {h:.2f}: out_of_scope hedged {sum(oos_h)}/{len(oos_h)}, "
-                     f"answerable hedged {sum(ans_h)}/{len(ans_h)}{mark}")
-    lines += [f"  out_of_scope answered: {q}" for q in missed]
-    lines += [f"  answerable refused:    {q}" for q in wrong]
-    return "\n".join(lines)
+    """`calibrate-refusal` (owned by the refusal work; see assistant/refusal_calibration.py)."""
+    from assistant.refusal_calibration import run_calibration as run
 
-
-def _refused(f: RefusalFeatures, t: Thresholds) -> bool:
-    from assistant.refusal import should_refuse
-
-    return should_refuse(f, t)
+    return run(settings, questions)
