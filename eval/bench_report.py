@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
-import os
-from datetime import UTC, datetime
+import sys
 from pathlib import Path
 
-from eval.bench import BenchResult, median_of, to_json
+from eval.bench import BenchResult, from_json, median_of, to_json
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,11 @@ def growth_chart(result: BenchResult, path: Path) -> None:
 
 
 def markdown(result: BenchResult, chart: str | None) -> str:
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     lat = result.latency
-    lines = ["# Benchmarks", "", f"Run {now} with `policy-assistant bench` on this 2-core machine (load average "
-             f"{os.getloadavg()[0]:.1f} at the end; the cores are shared, so these are wall-clock numbers under that "
-             "load). Medians unless stated.", "", "## Ingest throughput (eval/bench_ingest.py)", "", "```",
-             result.ingest, "```", "", "## Latency, default corpus, offline extractive mode", ""]
+    lines = ["# Benchmarks", "", f"Run {result.generated_at} with `policy-assistant bench` on this 2-core machine "
+             "(the cores are shared with other work, so these are wall-clock numbers under that load; the scale "
+             "table gives the 1-minute load average at each point). Medians unless stated.", "",
+             "## Ingest throughput (eval/bench_ingest.py)", "", "```", result.ingest, "```", "", "## Latency, default corpus, offline extractive mode", ""]
     if lat:
         lines += [f"Warm: {lat.get('questions')} eval questions × {lat.get('rounds')} round(s), each pass with a "
                   "fresh assistant so every query embedding is a cache miss.", "",
@@ -77,20 +76,22 @@ def markdown(result: BenchResult, chart: str | None) -> str:
                   "model would take ~25 min here. Parsing, storing, index size and all query work are real; queries "
                   "are embedded by the real model. Query latency: 40 fast-subset questions per point.", "",
                   "| × | Chroma | documents | units | ingest s | ingest peak RSS MB | really embedded | index MB | "
-                  "cold load s | search p50/p95 ms | ask p50/p95 ms | serving peak RSS MB | chroma server RSS MB |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "cold load s | search p50/p95 ms | ask p50/p95 ms | serving peak RSS MB | chroma server RSS MB | "
+                  "load avg |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for p in result.scale:
             if p.error:
-                lines.append(f"| {p.factor} | {p.mode} | failed: {p.error} |" + " |" * 10)
+                lines.append(f"| {p.factor} | {p.mode} | failed: {p.error} |" + " |" * 11)
                 continue
             lines.append(f"| {p.factor} | {p.mode} | {p.documents} | {p.units} | {p.ingest_s} | "
                          f"{p.ingest_peak_rss_mb} | {p.really_embedded} | {p.index_mb} | {p.load_s} | "
                          f"{p.search_p50_ms:.0f} / {p.search_p95_ms:.0f} | {p.ask_p50_ms:.0f} / {p.ask_p95_ms:.0f} | "
-                         f"{p.serve_peak_rss_mb} | {p.chroma_server_peak_rss_mb or '–'} |")
+                         f"{p.serve_peak_rss_mb} | {p.chroma_server_peak_rss_mb or '–'} | "
+                         f"{p.load_average_1m or '–'} |")
         lines.append("")
         if chart:
             lines += [f"![growth]({chart})", ""]
-    lines += [f"- {n}" for n in result.notes]
+    if result.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in result.notes]
     return "\n".join(lines) + "\n"
 
 
@@ -105,3 +106,19 @@ def write_bench_report(result: BenchResult, out_dir: Path) -> str:
     (out_dir / "bench.md").write_text(text, encoding="utf-8")
     log.info("wrote %s", out_dir / "bench.md")
     return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Re-render bench.md/bench-growth.png from bench.json, optionally adding a note (e.g. about the load)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--dir", type=Path, default=Path(__file__).resolve().parent / "reports")
+    parser.add_argument("--note", action="append", default=[])
+    args = parser.parse_args(argv)
+    result = from_json(json.loads((args.dir / "bench.json").read_text(encoding="utf-8")))
+    result.notes += args.note
+    write_bench_report(result, args.dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The refusal gate on the real index and the real PolicyAssistant (offline, extractive).
+
+The visitor questions below are our own, not the eval set's. The out-of-scope ones were written before the
+gate was measured on them and are kept as written: the gate's recall is known to be partial (see the
+calibration comment in assistant/refusal.py), so the test pins the measured floor instead of hiding misses.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.refusal import (
+    MIN_PASSAGE,
+    PASSAGE_SENTENCES,
+    RefusalFeatures,
+    Thresholds,
+    calibrate,
+    evaluate,
+    passage_coverage,
+    should_refuse,
+)
+from assistant.refusal_calibration import FLAGSHIP, collect_features, split_report
+from assistant.service import PolicyAssistant
+from assistant.settings import PROJECT_ROOT
+from assistant.types import SearchHit
+
+EVAL_QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
+
+# Plausible visitor questions that none of the 13 compiled policies answers.
+OWN_OUT_OF_SCOPE = [
+    "上海的医保报销比例是多少？",
+    "办理结婚登记需要带什么材料",
+    "How do I apply for a Shanghai car licence plate auction?",
+    "孩子上幼儿园需要什么条件",
+    "What is the maternity leave in Shanghai?",
+    "退休金怎么计算",
+    "How do I renew my passport in Shanghai?",
+    "新能源汽车牌照怎么申请",
+]
+# Measured 2026-11-29: 办理结婚登记需要带什么材料 and 退休金怎么计算 are refused, the other six are answered.
+OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 2
+
+# Questions the policies do answer (written against the corpus, not taken from the eval set).
+OWN_ANSWERABLE = [
+    "留学回国人员申办上海户口需要哪些材料？",
+    "What does the venture capital guidance fund support?",
+    "在孵化器工作多久可以积分？",
+    "Can returnees bring their spouse's hukou to Shanghai?",
+    "科创企业上市有什么支持政策",
+    "上海制造三年行动计划的目标是什么",
+    "民营企业再贴现有什么支持",
+    "What is the online new economy plan about?",
+    "持有居住证多少年可以申请转常住户口？",
+    "Who can apply for hukou directly as a talent?",
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(indexed_settings) -> PolicyAssistant:
+    return PolicyAssistant(indexed_settings)
+
+
+def _issuers(assistant: PolicyAssistant) -> set[str]:
+    return {d.issuer for d in assistant.documents() if getattr(d, "issuer", None)}
+
+
+def test_own_out_of_scope_questions_refusals_name_the_department(assistant: PolicyAssistant) -> None:
+    issuers = _issuers(assistant)
+    assert issuers, "the index should know the issuing departments"
+    refused = []
+    for q in OWN_OUT_OF_SCOPE:
+        answer = assistant.ask(q)
+        if not answer.refused:
+            continue
+        refused.append(q)
+        assert answer.citations == [] and answer.validity == []
+        # The closest document's issuer is named, so the visitor knows whom to ask.
+        assert any(i in answer.answer for i in issuers), answer.answer
+        assert ("没有涉及" in answer.answer) if "\u4e00" <= q[0] <= "\u9fff" else ("don't cover" in answer.answer)
+    assert len(refused) >= OWN_OUT_OF_SCOPE_REFUSED_FLOOR, refused
+
+
+def test_question_with_no_topic_is_refused(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("请问怎么办？")
+    assert answer.refused and answer.citations == []
+
+
+@pytest.mark.parametrize("question", OWN_ANSWERABLE)
+def test_own_answerable_questions_are_answered(assistant: PolicyAssistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.answer
+    assert answer.citations and all(c.verified for c in answer.citations)
+
+
+@pytest.mark.parametrize(("question", "history"), FLAGSHIP, ids=[q for q, _ in FLAGSHIP])
+def test_flagship_questions_and_follow_ups_are_never_refused(assistant: PolicyAssistant, question, history) -> None:
+    answer = assistant.ask(question, history=list(history))
+    assert not answer.refused, (answer.standalone_query, answer.answer)
+
+
+def _hit(uid: str, text: str, title: str = "测试政策") -> SearchHit:
+    return SearchHit(id=uid, doc_id="d", doc_title=title, locator="第一条", text=text, score=1.0, issuer="某局")
+
+
+def test_passage_coverage_needs_the_words_together(assistant: PolicyAssistant) -> None:
+    """Words scattered over separate sentences cover the units but not one passage."""
+    expander = assistant._load().retriever.expander
+    concepts = [c for c in expander.expand("公积金贷款额度").concepts]
+    scattered = _hit("a", "本条适用于公积金。" + "其他事项另行规定。" * PASSAGE_SENTENCES + "贷款额度由银行确定。")
+    together = _hit("b", "公积金贷款额度由银行确定。")
+    assert passage_coverage(concepts, [scattered]) < passage_coverage(concepts, [together]) == 1.0
+    assert passage_coverage(concepts, []) == 0.0
+
+
+def test_should_refuse_follows_the_threshold() -> None:
+    low = RefusalFeatures(coverage=1.0, top_score=1.0, n_concepts=3, passage_coverage=MIN_PASSAGE - 0.01)
+    high = RefusalFeatures(coverage=0.0, top_score=1.0, n_concepts=3, passage_coverage=MIN_PASSAGE + 0.01)
+    assert should_refuse(low) and not should_refuse(high)
+    assert should_refuse(RefusalFeatures(1.0, 1.0, 0, passage_coverage=1.0))  # nothing to look for
+    assert not should_refuse(low, Thresholds(0.0))
+
+
+def test_calibrate_picks_the_best_threshold_within_the_false_refusal_budget() -> None:
+    def f(p: float) -> RefusalFeatures:
+        return RefusalFeatures(1.0, 1.0, 2, passage_coverage=p)
+
+    samples = [(f(p), True) for p in (0.1, 0.2, 0.9)] + [(f(p), False) for p in [0.3] + [0.8] * 19]
+    r = calibrate(samples, max_false_refusals=0.05)
+    assert r.n_out_refused == 2 and r.n_answerable_refused == 0  # 0.3 would cost 1/20 = 5%, but gains nothing
+    assert 0.2 < r.thresholds.min_passage < 0.3
+    assert evaluate(samples, Thresholds(0.5)).n_answerable_refused == 1
+
+
+def test_eval_set_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
+    """The numbers in assistant/refusal.py's header, with floors a little below the measured ones: full set
+    8/20 out-of-scope refused at 6/164 answerable refused; held-out (odd ids) 6/10 at 2/82."""
+    samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)
+    report = split_report(samples)
+    assert report.in_code.n_out == 20 and report.in_code.n_answerable == 164
+    assert report.in_code.refused_out_of_scope >= 0.35
+    assert report.in_code.refused_answerable <= 0.05
+    assert report.held_out.refused_out_of_scope >= 0.5 and report.held_out.refused_answerable <= 0.05
+    assert abs(report.chosen.thresholds.min_passage - MIN_PASSAGE) < 0.05  # the code holds the calibrated value
