@@ -104,6 +104,8 @@ class HybridRetriever:
         meanwhile keep using the previous index (swapped in one assignment)."""
         import bm25s
 
+        # bm25s sets its own logger to DEBUG when imported: keep its index-building chatter out of our output.
+        logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
         units = self.store.all_units()
         tokens = _TokenCache(self.settings.data_dir / "bm25-tokens.json", self.processor).tokens(units)
         df: dict[str, int] = {}

