@@ -346,6 +346,10 @@ def eval_cmd(ctx: typer.Context,
     if not qpath.is_file():
         fail(f"question set not found: {qpath}", code=2)
     settings = get_settings(ctx, data_dir)
+    with user_errors():
+        if _index_missing(settings):  # a fresh machine: the report is about the default corpus anyway
+            err_console.print(f"No index in {settings.data_dir} yet: ingesting the configured corpus first.")
+            _ingest_with_progress(settings, None, prune=False)
     with user_errors(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task("Evaluating", total=None)
