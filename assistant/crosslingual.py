@@ -22,6 +22,7 @@ import gzip
 import logging
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -128,37 +129,35 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in english_words(phrase))
 
 
-@lru_cache(maxsize=4)
-def load_glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """english phrase (stemmed words) -> Chinese alternatives, from the domain glossary file."""
-    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+def _tsv_pairs(path: Path, shape: str) -> Iterator[tuple[str, list[str]]]:
+    """(left column, right column split on `|`) for each line of a two-column resource file; `shape` shows the
+    expected format in the error for a malformed line."""
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         try:
-            en, zh = line.split("\t")
+            left, right = line.split("\t")
         except ValueError as exc:
-            raise ValueError(f"{path}:{n}: expected 'english<TAB>中文|中文', got {line!r}") from exc
+            raise ValueError(f"{path}:{n}: expected '{shape}', got {line!r}") from exc
+        yield left.strip(), [t.strip() for t in right.split("|") if t.strip()]
+
+
+@lru_cache(maxsize=4)
+def load_glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """english phrase (stemmed words) -> Chinese alternatives, from the domain glossary file."""
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for en, alternatives in _tsv_pairs(path, "english<TAB>中文|中文"):
         key = _key(en)
         if key:  # "-" -> an empty tuple: the phrase is matched and dropped
-            out[key] = tuple(t.strip() for t in zh.split("|") if t.strip() and t.strip() != "-")
+            out[key] = tuple(t for t in alternatives if t != "-")
     return out
 
 
 @lru_cache(maxsize=4)
 def load_zh_synonyms(path: Path = ZH_SYNONYMS) -> dict[str, tuple[str, ...]]:
     """Colloquial Chinese word -> the policies' wording (the word itself first)."""
-    out: dict[str, tuple[str, ...]] = {}
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            word, terms = line.split("\t")
-        except ValueError as exc:
-            raise ValueError(f"{path}:{n}: expected '词<TAB>词|词', got {line!r}") from exc
-        alts = [word.strip()] + [t.strip() for t in terms.split("|") if t.strip()]
-        out[word.strip()] = tuple(dict.fromkeys(alts))
-    return out
+    return {word: tuple(dict.fromkeys([word, *alternatives]))
+            for word, alternatives in _tsv_pairs(path, "词<TAB>词|词")}
 
 
 def cedict_path() -> Path:

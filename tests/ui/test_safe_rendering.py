@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from html.parser import HTMLParser
 
 import pytest
-from ui_helpers import ask, open_page, wait_ready
+from ui_helpers import ask, assert_only_app_markup, open_page, wait_ready
 
 from assistant.kiosk import qr_html, qr_payload
 from assistant.types import Answer, Citation, Validity
@@ -18,20 +17,6 @@ HOSTILE = (
     "[link](javascript:window.__paPwned=3) ![img](http://example.invalid/p.png) "
     "<a href=\"javascript:window.__paPwned=4\">click</a> ${7*7} {{7*7}} `code`"
 )
-OUR_TAGS = {"div", "span", "br", "blockquote", "details", "summary", "mark", "p", "ul", "li"}
-OUR_ATTRS = {"class", "data-citation", "data-exchanges", "lang", "title", "role", "aria-busy"}
-
-
-class _Markup(HTMLParser):
-    def __init__(self, markup: str) -> None:
-        super().__init__()
-        self.tags: set[str] = set()
-        self.attrs: set[str] = set()
-        self.feed(markup)
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        self.tags.add(tag)
-        self.attrs |= {name for name, _ in attrs}
 
 
 def _answer(text: str, quote: str, unit: str, title: str) -> Answer:
@@ -48,9 +33,7 @@ def test_renderer_emits_only_its_own_tags() -> None:
                                  Exchange(question=HOSTILE, message=HOSTILE),
                                  Exchange(question=HOSTILE, partial=HOSTILE)])
     markup = render_conversation(session, kiosk=True)
-    parsed = _Markup(markup)
-    assert parsed.tags <= OUR_TAGS, parsed.tags - OUR_TAGS
-    assert parsed.attrs <= OUR_ATTRS, parsed.attrs - OUR_ATTRS  # no href, src, onerror, style...
+    assert_only_app_markup(markup)  # no href, src, onerror, style...
     for ch in "${}`":  # Gradio's HTML template syntax: only as entities
         assert ch not in markup, f"{ch!r} must be an entity"
     # the hostile quote is still highlighted, as text, inside the unit

@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT, Settings
@@ -106,3 +107,29 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+# The only markup the app's renderer may emit: anything else means visitor or policy text became HTML.
+APP_TAGS = {"div", "span", "br", "blockquote", "details", "summary", "mark", "p", "ul", "li"}
+APP_ATTRS = {"class", "data-citation", "data-exchanges", "lang", "title", "role", "aria-busy"}
+
+
+class MarkupTags(HTMLParser):
+    """The tag and attribute names found in a piece of HTML."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attrs: set[str] = set()
+        self.feed(markup)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.add(tag)
+        self.attrs |= {name for name, _ in attrs}
+
+
+def assert_only_app_markup(markup: str) -> None:
+    """No tag or attribute the app doesn't emit itself (no script, img, a, href, src, on*, style…)."""
+    parsed = MarkupTags(markup)
+    assert parsed.tags <= APP_TAGS, parsed.tags - APP_TAGS
+    assert parsed.attrs <= APP_ATTRS, parsed.attrs - APP_ATTRS
