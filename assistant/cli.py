@@ -168,18 +168,6 @@ def docs(ctx: typer.Context,
     console.print(table)
 
 
-@app.command("bench-ingest")
-def bench_ingest(ctx: typer.Context,
-                 rounds: Annotated[int, typer.Option("--rounds", min=1, help="Fresh ingests to time.")] = 3,
-                 data_dir: DataDirOption = None) -> None:
-    """Time ingest of the default corpus into fresh temp dirs next to the model's raw embedding throughput."""
-    from eval.bench_ingest import run_bench_ingest
-
-    with user_errors():
-        result = run_bench_ingest(get_settings(ctx, data_dir), rounds)
-    console.print(Text(result.format()))
-
-
 # --- serve (ui owner) -------------------------------------------------------------------------------------
 @app.command()
 def serve(ctx: typer.Context,
@@ -287,136 +275,8 @@ def ask(ctx: typer.Context,
                 render_answer(console, item.question, answer)
 
 
-@app.command("bench-ask")
-def bench_ask(ctx: typer.Context,
-              questions: Annotated[Path | None, typer.Option(
-                  "--questions", help="JSONL with \"question\"/\"history\" (default: eval/questions.jsonl).")] = None,
-              rounds: Annotated[int, typer.Option("--rounds", min=1, help="Passes over the questions.")] = 1,
-              data_dir: DataDirOption = None) -> None:
-    """Warm `ask` latency (median, p95) over the eval questions, on this machine."""
-    from assistant.answer_bench import DEFAULT_QUESTIONS, run_bench_ask
-
-    with user_errors():
-        report = run_bench_ask(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS, rounds)
-    console.print(Text(report), soft_wrap=True)
-
-
-@app.command("calibrate-refusal")
-def calibrate_refusal(ctx: typer.Context,
-                      questions: Annotated[Path | None, typer.Option(
-                          "--questions", help="Eval JSONL with \"type\" (default: eval/questions.jsonl).")] = None,
-                      data_dir: DataDirOption = None) -> None:
-    """Choose the refusal thresholds on the eval set and print refusal precision/recall."""
-    from assistant.answer_bench import DEFAULT_QUESTIONS, run_calibration
-
-    with user_errors():
-        report = run_calibration(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS)
-    console.print(Text(report), soft_wrap=True)
-
-
-# --- eval / bench (eval owner) ---------------------------------------------------------------------------
-EVAL_REPORTS = Path(__file__).resolve().parents[1] / "eval" / "reports"
-
-
-@app.command("eval")
-def eval_cmd(ctx: typer.Context,
-             subset: Annotated[str, typer.Option(
-                 "--subset", help="'full' (every question) or 'fast' (~40, stratified by type and language).")] = "full",
-             out: Annotated[Path, typer.Option("--out", help="Folder for the report, JSON and charts.")] = EVAL_REPORTS,
-             questions: Annotated[Path | None, typer.Option(
-                 "--questions", help="Question set JSONL (default: eval/questions.jsonl).")] = None,
-             baselines: Annotated[bool, typer.Option(
-                 "--baselines/--no-baselines", help="Also run the LangChain-tutorial baselines.")] = True,
-             check_floors: Annotated[bool, typer.Option(
-                 "--check-floors", help="Exit 1 if a number falls below eval/floors.json (use with --subset fast).")
-             ] = False,
-             data_dir: DataDirOption = None) -> None:
-    """Retrieval, answer and latency metrics for ours and the baselines, in one run; writes eval/reports/."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from eval.questions import QUESTIONS_PATH
-    from eval.report import headline, write_report
-    from eval.run import run_eval
-
-    if subset not in ("full", "fast"):
-        fail(f"--subset must be 'full' or 'fast' (got {subset!r})", code=2)
-    if check_floors and subset != "fast":
-        fail("--check-floors compares against floors measured on the fast subset; add --subset fast", code=2)
-    qpath = questions or QUESTIONS_PATH
-    if not qpath.is_file():
-        fail(f"question set not found: {qpath}", code=2)
-    settings = get_settings(ctx, data_dir)
-    with user_errors():
-        if _index_missing(settings):  # a fresh machine: the report is about the default corpus anyway
-            err_console.print(f"No index in {settings.data_dir} yet: ingesting the configured corpus first.")
-            _ingest_with_progress(settings, None, prune=False)
-    with user_errors(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task("Evaluating", total=None)
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        result = run_eval(settings, subset=None if subset == "full" else subset, questions_path=qpath,
-                          with_baselines=baselines, progress=progress)
-    paths = write_report(result, out)
-    table = Table(title=f"eval ({result.meta['subset']}, {result.meta['questions']} questions, "
-                        f"{result.meta['seconds']} s)")
-    table.add_column("system")
-    table.add_column("numbers", overflow="fold")
-    for name, numbers in headline(result):
-        table.add_row(name, numbers)
-    console.print(table)
-    console.print(f"report: {paths['markdown']}  json: {paths['json']}")
-    if check_floors:
-        from eval.floors import check, load_floors
-
-        problems = check(json.loads(json.dumps(result.to_json(), ensure_ascii=False)), load_floors())
-        for line in problems:
-            err_console.print(Text("below floor: ", style="bold red") + Text(line))
-        if problems:
-            raise typer.Exit(1)
-        console.print("all eval floors met")
-
-
-@app.command()
-def bench(ctx: typer.Context,
-          scales: Annotated[str, typer.Option(
-              "--scales", help="Corpus replication factors for the scale test, comma-separated.")] = "1,10,100",
-          server: Annotated[bool, typer.Option(
-              "--server/--no-server", help="Also measure a Chroma server (`chroma run`) at each scale.")] = True,
-          rounds: Annotated[int, typer.Option("--rounds", min=1, help="Passes over the questions for latency.")] = 1,
-          out: Annotated[Path, typer.Option("--out", help="Folder for the benchmark report and chart.")] = EVAL_REPORTS,
-          data_dir: DataDirOption = None) -> None:
-    """Latency (warm, cold), memory and scale (x10, x100 corpus; embedded vs server Chroma). Prints numbers."""
-    from eval.bench import run_bench
-
-    try:
-        factors = [int(x) for x in scales.split(",") if x.strip()]
-    except ValueError:
-        fail(f"--scales must be comma-separated integers, e.g. 1,10,100 (got {scales!r})", code=2)
-    if not factors or any(f < 1 for f in factors):
-        fail(f"--scales needs factors >= 1 (got {scales!r})", code=2)
-    with user_errors():
-        report = run_bench(get_settings(ctx, data_dir), factors, with_server=server, rounds=rounds, out_dir=out)
-    console.print(Text(report))
-
-
-# --- loadtest (reliability owner) ---------------------------------------------------------------------------
-@app.command()
-def loadtest(ctx: typer.Context,
-             sessions: Annotated[int, typer.Option("--sessions", min=1, max=500,
-                                                   help="Concurrent visitor sessions (3 questions each).")] = 50,
-             timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds allowed per request.")] = 120.0,
-             data_dir: DataDirOption = None) -> None:
-    """Concurrent sessions through the Gradio API on loopback: errors, wrong-session answers, p50/p95 latency."""
-    from eval.load_test import run_load_test
-
-    with user_errors():
-        report = run_load_test(get_settings(ctx, data_dir), sessions, timeout)
-    console.print(Text(report.format()))
-    if report.errors or report.mismatches:
-        raise typer.Exit(1)
+# The measurement commands (eval, bench, …) live in their own module; importing it registers them on `app`.
+from assistant import cli_measure  # noqa: E402,F401
 
 
 def main() -> None:
