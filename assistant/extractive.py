@@ -54,9 +54,10 @@ class Passage:
 
 
 def display_quote(text: str) -> str:
-    """The quote as shown: PDF line breaks and stray spaces next to Chinese removed (verification ignores
-    whitespace, so this is still the verbatim text)."""
-    text = re.sub(r"\s*\n\s*", "", text.strip())
+    """The quote as shown: stray spaces next to Chinese removed, and a paragraph break inside the quote (a
+    heading and its first item) shown as an ideographic space, so `…条件之一　1.在…` doesn't run together.
+    Verification ignores whitespace, so this is still the verbatim text."""
+    text = re.sub(r"\s*\n\s*", "\u3000", text.strip())
     return re.sub(r"(?<=[\u3400-\u9fff，。,、:：;；()（）])[ \t]+|[ \t]+(?=[\u3400-\u9fff，。,、:：;；()（）])",
                   "", text)
 
