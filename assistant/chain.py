@@ -105,16 +105,19 @@ class AnswerChain:
         query = state["standalone"]
         hits: list[SearchHit] = self.retriever.search(query, k=self.settings.top_k)
         expanded = self.retriever.expander.expand(query)
+        uncovered = self.retriever.uncovered_terms(query)
         dense = self.dense_probe(query) if self.dense_probe and hits else None
-        return _timed({**state, "hits": hits, "expanded": expanded, "dense_top": dense}, "retrieve", t0)
+        return _timed({**state, "hits": hits, "expanded": expanded, "dense_top": dense, "uncovered": uncovered},
+                      "retrieve", t0)
 
     def _gate(self, state: State) -> State:
-        f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"))
+        f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"),
+                                      state.get("uncovered", ()))
         return {**state, "features": f, "refuse": should_refuse(f)}
 
     def _refusal(self, state: State) -> Answer:
-        return refusal_answer(state["lang"], state["hits"], self.prompts,
-                              standalone_query=state["standalone"], timings=state.get("timings"))
+        return refusal_answer(state["lang"], state["hits"], self.prompts, standalone_query=state["standalone"],
+                              timings=state.get("timings"), uncovered=state["features"].uncovered)
 
     def _extractive(self, state: State) -> Answer:
         t0 = time.perf_counter()
@@ -122,11 +125,13 @@ class AnswerChain:
         notice = failure_notice(error) if error is not None else None
         if error is not None:
             log.warning("LLM answer failed (%s: %s); answering extractively", type(error).__name__, error)
-        weak = state["features"].coverage < HEDGE_COVERAGE
+        f: RefusalFeatures = state["features"]
+        weak = f.coverage < HEDGE_COVERAGE or bool(f.uncovered)
         answer = build_extractive_answer(state["question"], state["hits"], state["expanded"],
                                          self.settings.effective_today(), notice=notice,
                                          standalone_query=state["standalone"],
-                                         hedge_department=department_of(state["hits"], state["lang"]) if weak else None)
+                                         hedge_department=department_of(state["hits"], state["lang"]) if weak else None,
+                                         uncovered=f.uncovered)
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 
@@ -180,9 +185,10 @@ class AnswerChain:
         """Verify the LLM's quotes and markers, attach validity; raise UnusableOutput if nothing usable."""
         text = text.strip()
         hits: list[SearchHit] = state["hits"]
+        uncovered = state["features"].uncovered
         if text.startswith(NO_ANSWER_TOKEN):
-            return refusal_answer(state["lang"], hits, self.prompts, mode="llm",
-                                  standalone_query=state["standalone"], timings=state.get("timings"))
+            return refusal_answer(state["lang"], hits, self.prompts, mode="llm", standalone_query=state["standalone"],
+                                  timings=state.get("timings"), uncovered=uncovered)
         if not text or not has_valid_marker(text, len(hits)):
             raise UnusableOutput("no_marker" if text else "empty")
         if _echoes_prompt(text, self._prompt_lines):
@@ -199,7 +205,7 @@ class AnswerChain:
         body = f"{checked.text}\n\n{status}" if status else checked.text
         return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
                       unverified_quotes=checked.unverified, standalone_query=state["standalone"],
-                      timings_ms=dict(state.get("timings", {})))
+                      timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered)
 
 
 _PROMPT_TAGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)

@@ -159,10 +159,11 @@ def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list
 
 def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
                             notice: str | None = None, standalone_query: str = "",
-                            hedge_department: str | None = None) -> Answer:
+                            hedge_department: str | None = None, uncovered: Sequence[str] = ()) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
-    evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask."""
+    evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
+    `uncovered` words it first says the policies never use them."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits)
     if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
@@ -183,10 +184,21 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
             lines.append(f"「{quote}」[{len(citations)}]")
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
-    lead = lead_line(lang, cited_hits, validity, hedge_department)
+    lead = uncovered_line(lang, uncovered) + lead_line(lang, cited_hits, validity, hedge_department)
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
-                  notice=notice, unverified_quotes=unverified, standalone_query=standalone_query)
+                  notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
+                  uncovered_terms=tuple(uncovered))
+
+
+def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:
+    """"The policies never use the word X" — a checked fact about the corpus, said before the closest clauses."""
+    if not uncovered:
+        return ""
+    if lang == "zh":
+        return "汇编政策中没有出现“" + "”“".join(uncovered) + ("”这个词。" if len(uncovered) == 1 else "”这些词。")
+    words = "”, “".join(uncovered)
+    return f"The compiled policies never use the word{'s' if len(uncovered) > 1 else ''} “{words}”. "
 
 
 def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[Validity],
@@ -199,7 +211,8 @@ def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[V
     v = next((x for x in validity if x.doc_title == first.doc_title), None)
     more = len({h.doc_title for h in cited}) > 1
     if lang == "zh":
-        status = f"（该文件{validity_label(v, 'zh')}）" if v and v.status != "in_force" else ""
+        label = validity_label(v, "zh") if v and v.status != "in_force" else ""
+        status = f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else ""  # not 该文件文件…
         also = "等文件" if more else ""
         if hedge_department:
             return (f"汇编政策中可能没有与您的问题完全对应的规定。最接近的是《{first.doc_title}》{first.locator}"

@@ -1,9 +1,12 @@
-"""`calibrate-refusal`: choose the refusal gate's threshold on the eval set, honestly.
+"""`calibrate-refusal`: choose the refusal gate's parameters on the eval set, honestly.
 
-The threshold is chosen on the even-numbered questions (q002, q004, …) and scored on the odd-numbered ones
-it never saw (held out), then on the full set; a full-set calibration is printed for comparison only. The
-values in assistant/refusal.py are the even-half choice, so the held-out numbers are those of the shipped
-threshold. A command that prints numbers, not a test.
+Two parameters: how much a word the policies never use counts against an answer (`uncovered_weight`, from a
+short grid) and the support threshold (`min_passage`). The weight is chosen by two-fold cross-validation over
+the even- and odd-numbered questions (calibrate the threshold on one half, count refusals on the other, both
+ways round); the shipped threshold is then calibrated on the whole set with that weight. The cross-validated
+counts are the estimate of how the gate does on questions it wasn't tuned on; the blind hold-out set
+(eval/refusal_holdout.jsonl, written by someone who never saw the gate) is the check of that estimate. A
+command that prints numbers, not a test.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from assistant.refusal import (
 )
 from assistant.settings import Settings
 from assistant.types import Turn
+
+HOLDOUT_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "refusal_holdout.jsonl"
+UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 
 # Visitor questions the product must always answer (issue 3's examples), checked against the chosen threshold.
 FLAGSHIP: tuple[tuple[str, tuple[Turn, ...]], ...] = (
@@ -51,11 +57,26 @@ class Sample:
 
 
 @dataclass(frozen=True)
+class CrossValidated:
+    """Refusals counted only on the half the threshold was not calibrated on, both folds added up."""
+
+    uncovered_weight: float
+    out_refused: int
+    n_out: int
+    answerable_refused: int
+    n_answerable: int
+
+    def summary(self) -> str:
+        return (f"uncovered_weight={self.uncovered_weight:g}: out_of_scope refused {self.out_refused}/{self.n_out}"
+                f" ({self.out_refused / max(self.n_out, 1):.0%}), answerable refused {self.answerable_refused}/"
+                f"{self.n_answerable} ({self.answerable_refused / max(self.n_answerable, 1):.1%})")
+
+
+@dataclass(frozen=True)
 class SplitReport:
-    chosen: CalibrationResult  # calibrated on the even half
-    held_out: CalibrationResult  # the same threshold on the odd half
-    full: CalibrationResult  # the same threshold on every question
-    full_calibrated: CalibrationResult  # calibrated on the full set (for comparison only)
+    grid: tuple[CrossValidated, ...]  # one row per uncovered_weight
+    chosen: CrossValidated  # the best cross-validated row
+    full_calibrated: CalibrationResult  # the threshold calibrated on every question with the chosen weight
     in_code: CalibrationResult  # the thresholds in assistant/refusal.py, full set
 
 
@@ -74,47 +95,70 @@ def collect_features(settings: Settings, questions: Path, assistant=None) -> lis
         history = [Turn(t["role"], t["content"]) for t in row.get("history") or []]
         state = chain.prepare.invoke({"question": row["question"], "history": history})
         out.append(Sample(str(row.get("id", f"q{i + 1:03d}")), row["question"], state["features"],
-                          row.get("type") == "out_of_scope"))
+                          "out_of_scope" in (row.get("type"), row.get("label"))))
     return out
 
 
-def split_report(samples: list[Sample]) -> SplitReport:
-    def pairs(rows: list[Sample]) -> list[tuple[RefusalFeatures, bool]]:
-        return [(s.features, s.out_of_scope) for s in rows]
-
-    even = pairs([s for s in samples if s.even])
-    odd = pairs([s for s in samples if not s.even])
-    chosen = calibrate(even)
-    return SplitReport(chosen, evaluate(odd, chosen.thresholds), evaluate(pairs(samples), chosen.thresholds),
-                       calibrate(pairs(samples)), evaluate(pairs(samples), Thresholds()))
+def _pairs(rows: list[Sample]) -> list[tuple[RefusalFeatures, bool]]:
+    return [(s.features, s.out_of_scope) for s in rows]
 
 
-def run_calibration(settings: Settings, questions: Path) -> str:
+def cross_validate(samples: list[Sample], uncovered_weight: float) -> CrossValidated:
+    even, odd = _pairs([s for s in samples if s.even]), _pairs([s for s in samples if not s.even])
+    out = ans = 0
+    for tune, test in ((even, odd), (odd, even)):
+        r = evaluate(test, calibrate(tune, uncovered_weight=uncovered_weight).thresholds)
+        out, ans = out + r.n_out_refused, ans + r.n_answerable_refused
+    n_out = sum(s.out_of_scope for s in samples)
+    return CrossValidated(uncovered_weight, out, n_out, ans, len(samples) - n_out)
+
+
+def split_report(samples: list[Sample], weights: tuple[float, ...] = UNCOVERED_WEIGHTS) -> SplitReport:
+    grid = tuple(cross_validate(samples, w) for w in weights)
+    # Most out-of-scope refused on unseen halves within the 5% false-refusal budget; then fewest false
+    # refusals; then the smallest weight (the simpler gate).
+    within = [g for g in grid if g.answerable_refused <= 0.05 * g.n_answerable] or list(grid)
+    chosen = max(within, key=lambda g: (g.out_refused, -g.answerable_refused, -g.uncovered_weight))
+    full = calibrate(_pairs(samples), uncovered_weight=chosen.uncovered_weight)
+    return SplitReport(grid, chosen, full, evaluate(_pairs(samples), Thresholds()))
+
+
+def run_calibration(settings: Settings, questions: Path, holdout: Path | None = HOLDOUT_QUESTIONS) -> str:
     from assistant.service import PolicyAssistant
 
     assistant = PolicyAssistant(settings)
     samples = collect_features(settings, questions, assistant)
     r = split_report(samples)
-    t = r.chosen.thresholds
-    lines = [f"calibrate-refusal on {questions} ({len(samples)} questions; gate: passage coverage)",
-             f"  chosen on even ids:   {r.chosen.summary()}",
-             f"  held out (odd ids):   {r.held_out.summary()}",
-             f"  full set:             {r.full.summary()}",
-             f"  (full-set calibrated: {r.full_calibrated.summary()})",
-             f"  in code:              {r.in_code.summary()}"]
+    t = Thresholds()
+    lines = [f"calibrate-refusal on {questions} ({len(samples)} questions; gate: passage support, uncovered "
+             "words counted against it)",
+             "  two-fold cross-validation (even/odd ids), refusals counted on the unseen half:"]
+    lines += [f"    {'*' if g is r.chosen else ' '} {g.summary()}" for g in r.grid]
+    lines += [f"  calibrated on the full set with the chosen weight: {r.full_calibrated.summary()}",
+              f"  in code (assistant/refusal.py):                   {r.in_code.summary()}"]
+    if holdout is not None and holdout.is_file():
+        blind = collect_features(settings, holdout, assistant)
+        lines.append(f"  blind hold-out {holdout.name} ({len(blind)} questions, in code): "
+                     f"{evaluate(_pairs(blind), t).summary()}")
+        lines += [f"    hold-out out_of_scope answered: {s.qid} {s.question}"
+                  for s in blind if s.out_of_scope and not should_refuse(s.features, t)]
+        lines += [f"    hold-out answerable refused:    {s.qid} {s.question}"
+                  for s in blind if not s.out_of_scope and should_refuse(s.features, t)]
     passed = [s for s in samples if not should_refuse(s.features, t)]
-    oos_h = sum(s.features.coverage < HEDGE_COVERAGE for s in passed if s.out_of_scope)
-    ans_h = sum(s.features.coverage < HEDGE_COVERAGE for s in passed if not s.out_of_scope)
-    lines.append(f"  hedged (coverage < {HEDGE_COVERAGE}) among answered: out_of_scope {oos_h}/"
-                 f"{sum(s.out_of_scope for s in passed)}, answerable {ans_h}/"
+    oos_h = sum(s.features.coverage < HEDGE_COVERAGE or bool(s.features.uncovered) for s in passed if s.out_of_scope)
+    ans_h = sum(s.features.coverage < HEDGE_COVERAGE or bool(s.features.uncovered)
+                for s in passed if not s.out_of_scope)
+    lines.append(f"  hedged (coverage < {HEDGE_COVERAGE} or an uncovered word) among answered: out_of_scope "
+                 f"{oos_h}/{sum(s.out_of_scope for s in passed)}, answerable {ans_h}/"
                  f"{sum(not s.out_of_scope for s in passed)}")
     chain = assistant._load().chain  # noqa: SLF001
     for question, history in FLAGSHIP:
         f = chain.prepare.invoke({"question": question, "history": list(history)})["features"]
         verdict = "REFUSED (bad)" if should_refuse(f, t) else "answered"
-        lines.append(f"  flagship {verdict}: passage {f.passage_coverage:.2f}  {question}")
-    lines += [f"  out_of_scope answered: {s.qid} {s.features.passage_coverage:.2f} {s.question}"
-              for s in samples if s.out_of_scope and not should_refuse(s.features, t)]
-    lines += [f"  answerable refused:    {s.qid} {s.features.passage_coverage:.2f} {s.question}"
-              for s in samples if not s.out_of_scope and should_refuse(s.features, t)]
+        lines.append(f"  flagship {verdict}: support {f.support(t.uncovered_weight):.2f}  {question}")
+    def row(s: Sample) -> str:
+        extra = f" uncovered {'/'.join(s.features.uncovered)}" if s.features.uncovered else ""
+        return f"{s.qid} {s.features.support(t.uncovered_weight):.2f} {s.question}{extra}"
+    lines += [f"  out_of_scope answered: {row(s)}" for s in samples if s.out_of_scope and not should_refuse(s.features, t)]
+    lines += [f"  answerable refused:    {row(s)}" for s in samples if not s.out_of_scope and should_refuse(s.features, t)]
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.crosslingual import CrossLingualExpander, ExpandedQuery
+from assistant.lexicon import CorpusLexicon
 from assistant.settings import Settings
 from assistant.textproc import STOPWORDS, TOKENIZER_VERSION, USER_DICT, TextProcessor, default_processor
 from assistant.types import SearchHit
@@ -78,6 +79,7 @@ class _Index:
     bm25: Any
     df: dict[str, int]
     expander: CrossLingualExpander
+    lexicon: CorpusLexicon
     token_scores: dict[str, np.ndarray] = field(default_factory=dict)  # BM25 score vector per token
 
     @property
@@ -116,14 +118,19 @@ class HybridRetriever:
         if units:
             bm25.index(tokens, show_progress=False)
         expander = CrossLingualExpander(self.processor, df)
+        lexicon = CorpusLexicon(self.processor, "\n".join(f"{u.doc_title}\n{u.text}" for u in units), df, expander)
         self.index = _Index(units, {u.id: i for i, u in enumerate(units)},
-                            {d.doc_id: d for d in self.store.documents()}, bm25, df, expander)
+                            {d.doc_id: d for d in self.store.documents()}, bm25, df, expander, lexicon)
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
                  len(expander.cedict))
 
     @property
     def expander(self) -> CrossLingualExpander:
         return self.index.expander
+
+    def uncovered_terms(self, query: str) -> tuple[str, ...]:
+        """The query's topic words that no indexed unit uses (see assistant/lexicon.py)."""
+        return self.index.lexicon.uncovered(query)
 
     # --- pieces ------------------------------------------------------------------------------------
     @staticmethod

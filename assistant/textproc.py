@@ -48,6 +48,21 @@ STOPWORDS = frozenset(
     about any some get got have has had will would should could may might please tell know want need""".split()  # noqa: SIM905
 )
 
+# Words that shape a question but name no topic (how long / where / get / they / still …): a clause never
+# contains them, so counting them would make every question look half-uncovered. Generic lists, not tuned.
+ZH_QUESTION_WORDS = frozenset("""几 几年 几个 几种 哪几 哪几种 多长 多长时间 长时间 时间 多久 多大 多少 加多 加多少 哪里 哪儿
+    去 来 拿 拿到 到 自己 那边 这边 时候 以后 以前 后来 原来 现在 还 还能 能 才 才能 只有 之内 以内 回来 出来 查出 查出来
+    怎么办 怎么 算 用 交 不会 不能 会不会 能不能 可不可以 最 少 多 大 小 办 做 搞 走 找 说 看 给 让 帮 大概 一般 具体
+    什么样 是不是 有没有 其他 另外 比如 例如 假如 要是 所以 因为 为了 对于 除了 包括 等等 啥 咋""".split())  # noqa: SIM905
+EN_FUNCTION_WORDS = frozenset("""was were been being done did shall must like also just only even still already yet
+    again ever never once into onto upon under over after before since until while during through across along
+    around among between within without against toward towards up down out off more most less least many much
+    few little other another such same own very too enough quite rather really what's that's it's there's
+    they've i'm i've you're don't doesn't isn't aren't can't won't whether else anything everything something
+    nothing anyone everyone someone one ones use used using make made go goes going come comes take takes give
+    given say said way thing things lot lots kind sort part able directly personally actually exactly they them
+    their his her him she he our us""".split())  # noqa: SIM905
+
 
 @lru_cache(maxsize=1)
 def _user_words() -> tuple[str, ...]:
@@ -120,6 +135,22 @@ class TextProcessor:
     def words(self, text: str) -> list[str]:
         """Precise-mode segmentation of normalised text (no stopword removal), for phrase extraction."""
         return [w for w in self._tokenizer().lcut(normalize(text)) if w.strip()]
+
+    def plain_words(self, text: str) -> list[str]:
+        """Precise-mode words without jieba's HMM (which invents words such as 缩到), amounts kept whole the way
+        `tokenize` keeps them (`500万能缩短` -> `500万`, `能`, `缩短`, not `万能`)."""
+        text = cn_numbers_to_digits(normalize(text))
+        words: list[str] = []
+        for i, part in enumerate(_TOKEN_SPLIT.split(text)):
+            if i % 2 == 1:
+                words.append(canonical_number(part.lower()))
+            elif part:
+                words += [w for w in self._tokenizer().lcut(part, HMM=False) if w.strip()]
+        return words
+
+    def sub_words(self, word: str) -> list[str]:
+        """The dictionary words inside a word (search mode): 常住户口 -> 常住, 户口, 常住户口."""
+        return [w for w in self._tokenizer().cut_for_search(word, HMM=False) if w.strip()]
 
     def tokenize(self, text: str, drop_stopwords: bool = True) -> list[str]:
         """BM25 tokens of a text: search-mode Chinese words, Latin words, number+unit compounds."""

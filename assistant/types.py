@@ -71,6 +71,7 @@ class Answer:
     unverified_quotes: int = 0
     standalone_query: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
+    uncovered_terms: tuple[str, ...] = ()  # the question's topic words that no indexed policy uses
 
     def to_json(self) -> dict:
         return {
@@ -79,4 +80,5 @@ class Answer:
             "refused": self.refused,
             "validity": [v.to_json() for v in self.validity],
             "mode": self.mode,
+            "uncovered_terms": list(self.uncovered_terms),  # added 2026-12-02 (the contract only grows)
         }

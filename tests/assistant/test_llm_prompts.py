@@ -49,7 +49,19 @@ def test_system_prompt_tells_the_model_to_ignore_instructions_in_data() -> None:
 
 def test_refusal_prompt_in_both_languages() -> None:
     lib = PromptLibrary(DEFAULT_PROMPTS)
-    zh = lib.render("refusal", language="zh", closest_title="某办法", department="上海市人力资源和社会保障局")
-    en = lib.render("refusal", language="en", closest_title="某办法", department="上海市人力资源和社会保障局")
-    assert "没有涉及" in zh and "上海市人力资源和社会保障局" in zh
-    assert "don't cover" in en and "上海市人力资源和社会保障局" in en
+    zh = lib.render("refusal", language="zh", closest_title="某办法", department="上海市人力资源和社会保障局",
+                    uncovered=[])
+    en = lib.render("refusal", language="en", closest_title="某办法", department="上海市人力资源和社会保障局",
+                    uncovered=[])
+    assert "没有涉及" in zh and "上海市人力资源和社会保障局" in zh and "没有出现" not in zh
+    assert "don't cover" in en and "上海市人力资源和社会保障局" in en and "never use" not in en
+
+
+def test_refusal_prompt_names_the_words_the_policies_never_use() -> None:
+    lib = PromptLibrary(DEFAULT_PROMPTS)
+    zh = lib.render("refusal", language="zh", closest_title="", department="12345", uncovered=["公积金", "贷款额度"])
+    en = lib.render("refusal", language="en", closest_title="", department="12345", uncovered=["unemployment"])
+    assert "没有出现“公积金”“贷款额度”这些词" in zh
+    assert "never use the word “unemployment”" in en
+    with pytest.raises(PromptError, match="uncovered"):  # strict: the caller must say whether there are any
+        lib.render("refusal", language="en", closest_title="", department="12345")

@@ -12,6 +12,7 @@ import pytest
 from assistant.refusal import (
     MIN_PASSAGE,
     PASSAGE_SENTENCES,
+    UNCOVERED_WEIGHT,
     RefusalFeatures,
     Thresholds,
     calibrate,
@@ -37,8 +38,9 @@ OWN_OUT_OF_SCOPE = [
     "How do I renew my passport in Shanghai?",
     "新能源汽车牌照怎么申请",
 ]
-# Measured 2026-11-29: 办理结婚登记需要带什么材料 and 退休金怎么计算 are refused, the other six are answered.
-OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 2
+# Measured 2026-11-29: 2 of 8 refused (办理结婚登记需要带什么材料, 退休金怎么计算). Measured 2026-12-02, with
+# uncovered words counted against the answer: 7 of 8 (the passport question is still answered).
+OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 6
 
 # Questions the policies do answer (written against the corpus, not taken from the eval set).
 OWN_ANSWERABLE = [
@@ -131,13 +133,41 @@ def test_calibrate_picks_the_best_threshold_within_the_false_refusal_budget() ->
     assert evaluate(samples, Thresholds(0.5)).n_answerable_refused == 1
 
 
+def test_uncovered_words_count_against_the_answer() -> None:
+    f = RefusalFeatures(1.0, 1.0, 3, passage_coverage=0.8, concept_weight=3.0)
+    missing = RefusalFeatures(1.0, 1.0, 3, passage_coverage=0.8, concept_weight=3.0, uncovered=("公积金",))
+    assert f.support(3.0) == 0.8 and missing.support(3.0) == pytest.approx(0.4) and missing.support(0.0) == 0.8
+    assert not should_refuse(f, Thresholds(0.47, 3.0)) and should_refuse(missing, Thresholds(0.47, 3.0))
+
+
+def test_refusal_names_the_word_the_policies_never_use(assistant: PolicyAssistant) -> None:
+    zh = assistant.ask("公积金贷款最多能贷多少")
+    en = assistant.ask("How much unemployment benefit can I get in Shanghai?")
+    assert zh.refused and zh.uncovered_terms == ("公积金",) and "没有出现“公积金”这个词" in zh.answer
+    assert en.refused and en.uncovered_terms == ("unemployment",) and "never use the word “unemployment”" in en.answer
+    assert zh.to_json()["uncovered_terms"] == ["公积金"]
+
+
+def test_answer_that_passes_the_gate_still_says_which_word_is_missing(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("留学人员落户后人员流失异常，单位会有什么后果")  # 流失异常 is in the clause; 后果 isn't
+    assert not answer.refused and answer.citations and all(c.verified for c in answer.citations)
+    assert answer.uncovered_terms == ("后果",)
+    lead = answer.answer.split("\n")[0]
+    assert lead.startswith("汇编政策中没有出现“后果”这个词。") and "请向" in lead  # hedged, with whom to ask
+
+
 def test_eval_set_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
-    """The numbers in assistant/refusal.py's header, with floors a little below the measured ones: full set
-    8/20 out-of-scope refused at 6/164 answerable refused; held-out (odd ids) 6/10 at 2/82."""
+    """The numbers in assistant/refusal.py's header, with floors a little below the measured ones:
+    cross-validated (each half scored with the threshold calibrated on the other) 14/20 out-of-scope refused at
+    7/164 answerable refused with uncovered_weight 3; the full-set threshold the same."""
     samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)
     report = split_report(samples)
     assert report.in_code.n_out == 20 and report.in_code.n_answerable == 164
-    assert report.in_code.refused_out_of_scope >= 0.35
-    assert report.in_code.refused_answerable <= 0.05
-    assert report.held_out.refused_out_of_scope >= 0.5 and report.held_out.refused_answerable <= 0.05
-    assert abs(report.chosen.thresholds.min_passage - MIN_PASSAGE) < 0.05  # the code holds the calibrated value
+    assert report.in_code.refused_out_of_scope >= 0.65 and report.in_code.refused_answerable <= 0.05
+    cv = report.chosen
+    assert cv.out_refused >= 13 and cv.answerable_refused <= 0.05 * cv.n_answerable
+    by_weight = {g.uncovered_weight: g for g in report.grid}
+    assert cv.out_refused > by_weight[0.0].out_refused + 3  # counting uncovered words is what gains
+    # The code holds the calibrated values.
+    assert cv.uncovered_weight == UNCOVERED_WEIGHT
+    assert abs(report.full_calibrated.thresholds.min_passage - MIN_PASSAGE) < 0.02

