@@ -35,6 +35,7 @@ from assistant.crosslingual import (
 )
 from assistant.textproc import (
     EN_FUNCTION_WORDS,
+    NON_TOPIC_TAGS,
     STOPWORDS,
     ZH_QUESTION_WORDS,
     TextProcessor,
@@ -48,13 +49,27 @@ MAX_DEFINITION_WORDS = 3  # "to pay taxes" makes 纳税 evidence for "tax"; long
 # Question words of the shape 几X / 哪X / 多X / 怎X (几倍, 哪家, 多长, 怎么办) and generic question verbs.
 _ZH_QUESTION = re.compile(r"^[几哪多啥怎咋]|^(?:为何|是否|能否|可否|有无)")
 _NUMERIC = re.compile(r"\d")
+# A verb with a directional or aspect complement (迁过来, 落到, 跟着, 开了个) or in its A-not-A question form
+# (算不算) is the bare verb as far as topic goes: 迁 is covered when the corpus has it (迁移).
+_VERB_COMPLEMENT = re.compile(r"^(.+?)(?:过来|过去|进来|进去|出来|出去|起来|下来|下去|上来|上去|回来|回去|了个|了|着|过|到|在|给|个)$")
+_A_NOT_A = re.compile(r"^(.+?)[不没]\1$")
+# Irregular English verb forms a visitor may use (the suffix rules can't undo them).
+_IRREGULAR = {"won": "win", "kept": "keep", "paid": "pay", "made": "make", "built": "build", "sent": "send",
+              "spent": "spend", "lent": "lend", "sold": "sell", "bought": "buy", "brought": "bring", "taught":
+              "teach", "thought": "think", "left": "leave", "lost": "lose", "held": "hold", "met": "meet", "led":
+              "lead", "went": "go", "gone": "go", "got": "get", "gotten": "get", "took": "take", "taken": "take",
+              "gave": "give", "given": "give", "came": "come", "became": "become", "began": "begin", "begun":
+              "begin", "chose": "choose", "chosen": "choose", "grew": "grow", "grown": "grow", "knew": "know",
+              "known": "know", "saw": "see", "seen": "see", "wrote": "write", "written": "write", "ran": "run",
+              "found": "find", "told": "tell", "said": "say", "heard": "hear", "moved": "move", "children":
+              "child", "wives": "wife", "people": "person", "women": "woman", "men": "man"}
 _ABBREVIATION = re.compile(r"\(([A-Z]{2,6})\)")  # "Renminbi (RMB)": the abbreviation counts too
 _BRITISH = ((re.compile(r"(?<=[a-z])tre$"), "ter"), (re.compile(r"(?<=[a-z])ence$"), "ense"),
             (re.compile(r"(?<=[a-z]{3})is(e|ed|ing|ation)$"), r"iz\1"), (re.compile(r"(?<=[a-z]{2})our$"), "or"),
             (re.compile(r"(?<=[a-z])yse$"), "yze"))
 _SUFFIXES = (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("es", ""),
              ("s", ""), ("ly", ""), ("ily", "y"), ("er", ""), ("est", ""), ("ive", "e"), ("ive", ""),
-             ("ation", "e"), ("ness", ""), ("ment", ""), ("al", ""), ("en", "e"), ("en", ""))
+             ("ation", "e"), ("ness", ""), ("ment", ""), ("al", ""), ("ial", "e"), ("en", "e"), ("en", ""))
 # Words of no topic that CC-CEDICT nonetheless glosses ("how", "year"...): never reported.
 _EN_GENERIC = frozenset("""year years month months day days time times today now shanghai china chinese people
     person thing things yes no okay ok hello hi thanks thank question questions answer help""".split())  # noqa: SIM905
@@ -64,7 +79,7 @@ def lemma_candidates(word: str) -> set[str]:
     """The word and what it may be an inflection or a British spelling of (a superset: used only to find a
     match, never to report)."""
     w = word.lower()
-    out = {w, stem(w)}
+    out = {w, stem(w), _IRREGULAR.get(w, w)}
     for pattern, repl in _BRITISH:
         out.add(pattern.sub(repl, w))
     for suffix, repl in _SUFFIXES:
@@ -130,13 +145,15 @@ class CorpusLexicon:
             return True
         if any(self._in_corpus(s) for s in self.expander.zh_synonyms.get(word, ())):
             return True
-        subs = (s for s in self.processor.sub_words(word) if len(s) >= 2 and s != word)
-        return any(self._in_corpus(s) for s in subs)
+        if any(self._in_corpus(s) for s in self.processor.sub_words(word) if len(s) >= 2 and s != word):
+            return True
+        bare = _A_NOT_A.match(word) or _VERB_COMPLEMENT.match(word)
+        return bool(bare) and bare.group(1) in self.text  # a one-character verb counts as part of any word
 
     def _zh_uncovered(self, run: str) -> Iterable[str]:
-        for word in self.processor.plain_words(run):
-            if (len(word) < 2 or word in STOPWORDS or _ZH_QUESTION.match(word) or _NUMERIC.search(word)
-                    or word in ZH_QUESTION_WORDS):
+        for word, tag in self.processor.tagged_words(run):
+            if (len(word) < 2 or tag in NON_TOPIC_TAGS or word in STOPWORDS or _ZH_QUESTION.match(word)
+                    or _NUMERIC.search(word) or word in ZH_QUESTION_WORDS):
                 continue
             if not self._zh_covered(word):
                 yield word

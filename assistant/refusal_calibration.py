@@ -1,11 +1,14 @@
 """`calibrate-refusal`: choose the refusal gate's parameters on the eval set, honestly.
 
 Two parameters: how much a word the policies never use counts against an answer (`uncovered_weight`, from a
-short grid) and the support threshold (`min_passage`). The weight is chosen by two-fold cross-validation over
-the even- and odd-numbered questions (calibrate the threshold on one half, count refusals on the other, both
-ways round); the shipped threshold is then calibrated on the whole set with that weight. The cross-validated
-counts are the estimate of how the gate does on questions it wasn't tuned on; the blind hold-out set
-(eval/refusal_holdout.jsonl, written by someone who never saw the gate) is the check of that estimate. A
+short grid) and the support threshold (`min_passage`). Calibration uses the eval set together with
+eval/refusal_dev.jsonl (60 colloquial visitor questions written by a helper who never saw the gate; looking at
+them showed the eval set alone makes a gate that refuses plain-spoken visitors). The weight is chosen by
+two-fold cross-validation over the even- and odd-numbered questions (calibrate the threshold on one half, count
+refusals on the other, both ways round); the shipped threshold is then calibrated on all of them with that
+weight. The cross-validated counts estimate how the gate does on questions it wasn't tuned on; the blind
+hold-out set (eval/refusal_holdout.jsonl: 80 questions by another helper, scored once, never used for a choice)
+checks that estimate. A
 command that prints numbers, not a test.
 """
 
@@ -28,7 +31,9 @@ from assistant.refusal import (
 from assistant.settings import Settings
 from assistant.types import Turn
 
-HOLDOUT_QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "refusal_holdout.jsonl"
+EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
+DEV_QUESTIONS = EVAL_DIR / "refusal_dev.jsonl"  # 60 colloquial questions, used for calibration with the eval set
+HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"  # 80 questions, never used for any choice: the test
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 
 # Visitor questions the product must always answer (issue 3's examples), checked against the chosen threshold.
@@ -77,7 +82,11 @@ class SplitReport:
     grid: tuple[CrossValidated, ...]  # one row per uncovered_weight
     chosen: CrossValidated  # the best cross-validated row
     full_calibrated: CalibrationResult  # the threshold calibrated on every question with the chosen weight
-    in_code: CalibrationResult  # the thresholds in assistant/refusal.py, full set
+    in_code: CalibrationResult  # the thresholds in assistant/refusal.py, on every question
+
+    @staticmethod
+    def in_code_on(samples: list[tuple[RefusalFeatures, bool]]) -> CalibrationResult:
+        return evaluate(samples, Thresholds())
 
 
 def _rows(path: Path) -> list[dict]:
@@ -123,22 +132,27 @@ def split_report(samples: list[Sample], weights: tuple[float, ...] = UNCOVERED_W
     return SplitReport(grid, chosen, full, evaluate(_pairs(samples), Thresholds()))
 
 
-def run_calibration(settings: Settings, questions: Path, holdout: Path | None = HOLDOUT_QUESTIONS) -> str:
+def run_calibration(settings: Settings, questions: Path, dev: Path | None = DEV_QUESTIONS,
+                    holdout: Path | None = HOLDOUT_QUESTIONS) -> str:
     from assistant.service import PolicyAssistant
 
     assistant = PolicyAssistant(settings)
     samples = collect_features(settings, questions, assistant)
-    r = split_report(samples)
+    dev_samples = collect_features(settings, dev, assistant) if dev is not None and dev.is_file() else []
+    r = split_report(samples + dev_samples)
     t = Thresholds()
-    lines = [f"calibrate-refusal on {questions} ({len(samples)} questions; gate: passage support, uncovered "
-             "words counted against it)",
+    lines = [f"calibrate-refusal on {questions.name} ({len(samples)} questions)"
+             + (f" + {dev.name} ({len(dev_samples)})" if dev_samples else "")
+             + "; gate: passage support, uncovered words counted against it",
              "  two-fold cross-validation (even/odd ids), refusals counted on the unseen half:"]
     lines += [f"    {'*' if g is r.chosen else ' '} {g.summary()}" for g in r.grid]
-    lines += [f"  calibrated on the full set with the chosen weight: {r.full_calibrated.summary()}",
-              f"  in code (assistant/refusal.py):                   {r.in_code.summary()}"]
+    lines += [f"  calibrated on all of them with the chosen weight: {r.full_calibrated.summary()}",
+              f"  in code (assistant/refusal.py), {questions.name}: {r.in_code_on(_pairs(samples)).summary()}"]
+    if dev_samples:
+        lines.append(f"  in code, {dev.name}: {evaluate(_pairs(dev_samples), t).summary()}")
     if holdout is not None and holdout.is_file():
         blind = collect_features(settings, holdout, assistant)
-        lines.append(f"  blind hold-out {holdout.name} ({len(blind)} questions, in code): "
+        lines.append(f"  in code, blind hold-out {holdout.name} ({len(blind)} questions): "
                      f"{evaluate(_pairs(blind), t).summary()}")
         lines += [f"    hold-out out_of_scope answered: {s.qid} {s.question}"
                   for s in blind if s.out_of_scope and not should_refuse(s.features, t)]

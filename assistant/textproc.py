@@ -54,12 +54,15 @@ ZH_QUESTION_WORDS = frozenset("""几 几年 几个 几种 哪几 哪几种 多�
     去 来 拿 拿到 到 自己 那边 这边 时候 以后 以前 后来 原来 现在 还 还能 能 才 才能 只有 之内 以内 回来 出来 查出 查出来
     怎么办 怎么 算 用 交 不会 不能 会不会 能不能 可不可以 最 少 多 大 小 办 做 搞 走 找 说 看 给 让 帮 大概 一般 具体
     什么样 是不是 有没有 其他 另外 比如 例如 假如 要是 所以 因为 为了 对于 除了 包括 等等 啥 咋""".split())  # noqa: SIM905
+# jieba (ICTCLAS) tags of words that name no topic: pronouns, numerals and quantifiers, conjunctions, adverbs,
+# prepositions, particles, locality and place words, time words (这些, 一点, 好几个, 不过, 确实, 外面, 市里).
+NON_TOPIC_TAGS = frozenset("r m mq q c d ad p u uj ul uz ug uv ud y e o f s t tg z zg".split())  # noqa: SIM905
 EN_FUNCTION_WORDS = frozenset("""was were been being done did shall must like also just only even still already yet
     again ever never once into onto upon under over after before since until while during through across along
     around among between within without against toward towards up down out off more most less least many much
     few little other another such same own very too enough quite rather really what's that's it's there's
     they've i'm i've you're don't doesn't isn't aren't can't won't whether else anything everything something
-    nothing anyone everyone someone one ones use used using make made go goes going come comes take takes give
+    nothing anyone everyone someone one ones every each use used using make made go goes going come comes take takes give
     given say said way thing things lot lots kind sort part able directly personally actually exactly they them
     their his her him she he our us""".split())  # noqa: SIM905
 
@@ -118,6 +121,7 @@ class TextProcessor:
     def __init__(self, user_dict: Path = USER_DICT) -> None:
         self._user_dict = user_dict
         self._tk = None
+        self._pos = None
         self._lock = threading.Lock()
 
     def _tokenizer(self):
@@ -147,6 +151,30 @@ class TextProcessor:
             elif part:
                 words += [w for w in self._tokenizer().lcut(part, HMM=False) if w.strip()]
         return words
+
+    def tagged_words(self, text: str) -> list[tuple[str, str]]:
+        """`plain_words` with jieba's part-of-speech tags (ICTCLAS tag set: n noun, v verb, r pronoun, m numeral
+        or quantifier, c conjunction, d adverb, f locality, ...); amounts are tagged m."""
+        import jieba.posseg
+
+        tokenizer = self._tokenizer()  # outside the lock: _tokenizer() takes it itself
+        if self._pos is None:
+            with self._lock:
+                if self._pos is None:
+                    self._pos = jieba.posseg.POSTokenizer(tokenizer)
+        text = cn_numbers_to_digits(normalize(text))
+        words: list[tuple[str, str]] = []
+        for i, part in enumerate(_TOKEN_SPLIT.split(text)):
+            if i % 2 == 1:
+                words.append((canonical_number(part.lower()), "m"))
+            elif part:
+                words += [(p.word, p.flag) for p in self._pos.lcut(part, HMM=False) if p.word.strip()]
+        return words
+
+    def word_tag(self, word: str) -> str:
+        """jieba's part-of-speech tag of one word ('x' when jieba would split it)."""
+        tagged = self.tagged_words(word)
+        return tagged[0][1] if len(tagged) == 1 else "x"
 
     def sub_words(self, word: str) -> list[str]:
         """The dictionary words inside a word (search mode): 常住户口 -> 常住, 户口, 常住户口."""

@@ -20,7 +20,7 @@ from assistant.refusal import (
     passage_coverage,
     should_refuse,
 )
-from assistant.refusal_calibration import FLAGSHIP, collect_features, split_report
+from assistant.refusal_calibration import DEV_QUESTIONS, FLAGSHIP, collect_features, split_report
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT
 from assistant.types import SearchHit
@@ -156,18 +156,20 @@ def test_answer_that_passes_the_gate_still_says_which_word_is_missing(assistant:
     assert lead.startswith("汇编政策中没有出现“后果”这个词。") and "请向" in lead  # hedged, with whom to ask
 
 
-def test_eval_set_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
-    """The numbers in assistant/refusal.py's header, with floors a little below the measured ones:
-    cross-validated (each half scored with the threshold calibrated on the other) 14/20 out-of-scope refused at
-    7/164 answerable refused with uncovered_weight 3; the full-set threshold the same."""
+def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
+    """The numbers in assistant/refusal.py's header, with floors a little below the measured ones. Calibration
+    set = the eval set + the dev set; cross-validated (each half scored with the threshold calibrated on the
+    other): 26/50 out-of-scope refused at 8/194 answerable refused with uncovered_weight 3."""
     samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)
-    report = split_report(samples)
-    assert report.in_code.n_out == 20 and report.in_code.n_answerable == 164
-    assert report.in_code.refused_out_of_scope >= 0.65 and report.in_code.refused_answerable <= 0.05
+    dev = collect_features(indexed_settings, DEV_QUESTIONS, assistant)
+    report = split_report(samples + dev)
+    on_eval = report.in_code_on([(s.features, s.out_of_scope) for s in samples])
+    assert on_eval.n_out == 20 and on_eval.n_answerable == 164
+    assert on_eval.refused_out_of_scope >= 0.5 and on_eval.refused_answerable <= 0.05
     cv = report.chosen
-    assert cv.out_refused >= 13 and cv.answerable_refused <= 0.05 * cv.n_answerable
+    assert cv.n_out == 50 and cv.out_refused >= 24 and cv.answerable_refused <= 0.05 * cv.n_answerable
     by_weight = {g.uncovered_weight: g for g in report.grid}
-    assert cv.out_refused > by_weight[0.0].out_refused + 3  # counting uncovered words is what gains
+    assert cv.out_refused >= by_weight[0.0].out_refused + 5  # counting uncovered words is what gains
     # The code holds the calibrated values.
     assert cv.uncovered_weight == UNCOVERED_WEIGHT
     assert abs(report.full_calibrated.thresholds.min_passage - MIN_PASSAGE) < 0.02
