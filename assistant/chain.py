@@ -20,7 +20,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.citations import has_valid_marker, verify_llm_answer
 from assistant.condense import condense_offline
-from assistant.extractive import answer_language, build_extractive_answer
+from assistant.extractive import answer_language, build_extractive_answer, uncovered_line
 from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
 from assistant.refusal import (
@@ -203,6 +203,7 @@ class AnswerChain:
         lang = state["lang"]
         status = "\n".join(f"《{v.doc_title}》 · {validity_label(v, lang)}" for v in validity)
         body = f"{checked.text}\n\n{status}" if status else checked.text
+        body = uncovered_line(lang, uncovered) + body  # the same checked fact as in extractive answers
         return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
                       unverified_quotes=checked.unverified, standalone_query=state["standalone"],
                       timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered)

@@ -145,3 +145,12 @@ def test_chat_model_settings_come_from_settings(indexed_settings) -> None:
     assert model.max_retries == 0 and model.request_timeout == 3.5 and model.streaming is True
     with pytest.raises(ValueError, match="no LLM configured"):
         build_chat_model(indexed_settings)
+
+
+def test_llm_answer_also_names_the_word_the_policies_never_use(indexed_settings, standin) -> None:
+    # Passes the refusal gate (流失异常 is in the clause), but 后果 is in no indexed policy.
+    answer = _assistant(indexed_settings, standin).ask("留学人员落户后人员流失异常，单位会有什么后果")
+    assert answer.mode == "llm" and not answer.refused and answer.unverified_quotes == 0
+    assert answer.uncovered_terms == ("后果",) and answer.to_json()["uncovered_terms"] == ["后果"]
+    assert answer.answer.startswith("汇编政策中没有出现“后果”这个词。")
+    assert len(standin.requests) >= 1  # the stand-in really answered

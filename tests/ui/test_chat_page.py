@@ -105,3 +105,16 @@ def test_language_switch_feedback_and_phone(browser, chat_server) -> None:
     screenshot(page, "phone-answer-zh")
     assert watch.external_requests() == []
     page.context.close()
+
+
+def test_question_about_something_the_policies_never_mention(browser, chat_server) -> None:
+    """公积金 appears in none of the indexed policies: the page says so, in words, and shows no source card."""
+    watch = open_page(browser, 1280, 900)
+    page = watch.page
+    page.goto(chat_server.url + "/")
+    wait_ready(page)
+    ask(page, "公积金贷款最多能贷多少", exchanges=1)
+    reply = page.locator(".pa-chat > .pa-bot:last-child").inner_text()
+    assert "没有涉及" in reply and "没有出现“公积金”这个词" in reply and "咨询" in reply
+    assert _cards(page) == []
+    screenshot(page, "desktop-uncovered-word")
