@@ -20,6 +20,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.citations import has_valid_marker, verify_llm_answer
 from assistant.condense import condense_offline
+from assistant.details import asked_details, missing_detail_line, unstated
 from assistant.extractive import answer_language, build_extractive_answer, uncovered_line
 from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
@@ -112,12 +113,13 @@ class AnswerChain:
 
     def _gate(self, state: State) -> State:
         f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"),
-                                      state.get("uncovered", ()))
+                                      state.get("uncovered", ()), question=state["standalone"])
         return {**state, "features": f, "refuse": should_refuse(f)}
 
     def _refusal(self, state: State) -> Answer:
         return refusal_answer(state["lang"], state["hits"], self.prompts, standalone_query=state["standalone"],
-                              timings=state.get("timings"), uncovered=state["features"].uncovered)
+                              timings=state.get("timings"), uncovered=state["features"].uncovered,
+                              missing=state["features"].unstated)
 
     def _extractive(self, state: State) -> Answer:
         t0 = time.perf_counter()
@@ -126,12 +128,12 @@ class AnswerChain:
         if error is not None:
             log.warning("LLM answer failed (%s: %s); answering extractively", type(error).__name__, error)
         f: RefusalFeatures = state["features"]
-        weak = f.coverage < HEDGE_COVERAGE or bool(f.uncovered)
+        weak = f.coverage < HEDGE_COVERAGE or bool(f.uncovered) or bool(f.unstated)
         answer = build_extractive_answer(state["question"], state["hits"], state["expanded"],
                                          self.settings.effective_today(), notice=notice,
                                          standalone_query=state["standalone"],
                                          hedge_department=department_of(state["hits"], state["lang"]) if weak else None,
-                                         uncovered=f.uncovered)
+                                         uncovered=f.uncovered, asked=asked_details(state["standalone"]))
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 
@@ -188,7 +190,7 @@ class AnswerChain:
         uncovered = state["features"].uncovered
         if text.startswith(NO_ANSWER_TOKEN):
             return refusal_answer(state["lang"], hits, self.prompts, mode="llm", standalone_query=state["standalone"],
-                                  timings=state.get("timings"), uncovered=uncovered)
+                                  timings=state.get("timings"), uncovered=uncovered, missing=state["features"].unstated)
         if not text or not has_valid_marker(text, len(hits)):
             raise UnusableOutput("no_marker" if text else "empty")
         if _echoes_prompt(text, self._prompt_lines):
@@ -203,10 +205,12 @@ class AnswerChain:
         lang = state["lang"]
         status = "\n".join(f"《{v.doc_title}》 · {validity_label(v, lang)}" for v in validity)
         body = f"{checked.text}\n\n{status}" if status else checked.text
-        body = uncovered_line(lang, uncovered) + body  # the same checked fact as in extractive answers
+        missing = unstated(asked_details(state["standalone"]), (c.quote for c in checked.citations if c.verified))
+        # The same checked facts as in extractive answers, said first.
+        body = uncovered_line(lang, uncovered) + missing_detail_line(lang, missing) + body
         return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
                       unverified_quotes=checked.unverified, standalone_query=state["standalone"],
-                      timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered)
+                      timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing)
 
 
 _PROMPT_TAGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)

@@ -17,6 +17,7 @@ from typing import Literal
 
 from assistant.citations import Sentence, normalize, split_sentences, verify_citations
 from assistant.crosslingual import Concept, ExpandedQuery, detect_language
+from assistant.details import missing_detail_line, states, unstated
 from assistant.textproc import default_processor, has_cjk
 from assistant.types import Answer, Citation, SearchHit, Validity
 from assistant.validity import validity_for_hits, validity_label
@@ -83,8 +84,11 @@ def _informative(concepts: Sequence[Concept]) -> list[Concept]:
     return [c for c in concepts if c.origin != "latin" or len(c.source) > 2]
 
 
-def score_sentences(expanded: ExpandedQuery, hits: Sequence[SearchHit]) -> list[tuple[float, int, Sentence]]:
-    """(score, hit rank, sentence) for every sentence of the first MAX_HITS hits."""
+def score_sentences(expanded: ExpandedQuery, hits: Sequence[SearchHit],
+                    asked: Sequence[str] = ()) -> list[tuple[float, int, Sentence]]:
+    """(score, hit rank, sentence) for every sentence of the first MAX_HITS hits. Each asked detail
+    (assistant/details.py: 多久 → a period) counts as one more concept, found in sentences that state one, so
+    "认定时间不超过10个工作日" beats a sentence that only names the procedure."""
     pool: list[tuple[int, Sentence, str, frozenset[str]]] = []
     for rank, hit in enumerate(hits[:MAX_HITS]):
         for s in split_sentences(hit.text):
@@ -93,21 +97,27 @@ def score_sentences(expanded: ExpandedQuery, hits: Sequence[SearchHit]) -> list[
     concepts = _informative(expanded.concepts)
     if not pool or not concepts:
         return []
-    matches = [[concept_in(c, norm, toks) for c in concepts] for _, _, norm, toks in pool]
+    matches = [[concept_in(c, norm, toks) for c in concepts] + [states(k, norm) for k in asked]
+               for _, _, norm, toks in pool]
+    weights = [c.weight for c in concepts] + [1.0] * len(asked)
     n = len(pool)
     # IDF over the candidate sentences: a concept every sentence shares (e.g. 户口 in a hukou document)
     # decides nothing; the amount or the "7年" that only two sentences contain decides a lot.
-    idf = [math.log(1 + n / (1 + sum(m[i] for m in matches))) for i in range(len(concepts))]
+    idf = [math.log(1 + n / (1 + sum(m[i] for m in matches))) for i in range(len(weights))]
+    k = len(concepts)
+    base = [sum(w * idf[i] for i, w in enumerate(weights[:k]) if m[i]) for m in matches]
+    floor = RELATIVE_CUTOFF * max(base)
     out = []
-    for (rank, s, _, _), m in zip(pool, matches, strict=True):
-        score = sum(c.weight * idf[i] for i, c in enumerate(concepts) if m[i])
+    for (rank, s, _, _), m, b in zip(pool, matches, base, strict=True):
+        # The asked detail only reorders sentences already on topic: a number alone makes nothing relevant.
+        score = b + (sum(weights[i] * idf[i] for i in range(k, len(weights)) if m[i]) if b and b >= floor else 0.0)
         out.append((score * (1 - RANK_DECAY * rank), rank, s))
     return out
 
 
-def select_passages(expanded: ExpandedQuery, hits: Sequence[SearchHit]) -> list[Passage]:
+def select_passages(expanded: ExpandedQuery, hits: Sequence[SearchHit], asked: Sequence[str] = ()) -> list[Passage]:
     """The decisive sentences, grouped into passages, in retrieval then text order."""
-    scored = score_sentences(expanded, hits)
+    scored = score_sentences(expanded, hits, asked)
     if not scored:
         return []
     best = max(s for s, _, _ in scored)
@@ -159,13 +169,15 @@ def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list
 
 def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
                             notice: str | None = None, standalone_query: str = "",
-                            hedge_department: str | None = None, uncovered: Sequence[str] = ()) -> Answer:
+                            hedge_department: str | None = None, uncovered: Sequence[str] = (),
+                            asked: Sequence[str] = ()) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
     evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
-    `uncovered` words it first says the policies never use them."""
+    `uncovered` words it first says the policies never use them; for `asked` details (assistant/details.py)
+    that no quote states, that the quoted clauses don't state them."""
     lang = answer_language(question)
-    passages = select_passages(expanded, hits)
+    passages = select_passages(expanded, hits, asked)
     if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
         first = split_sentences(hits[0].text)[:1]
         passages = [Passage(0, hits[0], s.start, s.end, 0.0) for s in first]
@@ -184,11 +196,13 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
             lines.append(f"「{quote}」[{len(citations)}]")
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
-    lead = uncovered_line(lang, uncovered) + lead_line(lang, cited_hits, validity, hedge_department)
+    missing = unstated(asked, (c.quote for c in citations if c.verified))
+    lead = (uncovered_line(lang, uncovered) + missing_detail_line(lang, missing)
+            + lead_line(lang, cited_hits, validity, hedge_department))
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
-                  uncovered_terms=tuple(uncovered))
+                  uncovered_terms=tuple(uncovered), missing_details=missing)
 
 
 def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:

@@ -4,7 +4,8 @@ A question about 公积金, 高考 or "unemployment benefit" can't be answered b
 the visitor should be told so in as many words. This is a fact about the corpus, checked, not a guess:
 
 - Chinese: precise-mode jieba words of the question (without jieba's HMM, which invents words such as 缩到 or
-  交了), of two or more characters, question words and stopwords left out. A word is covered when it, one of its
+  交了), of two or more characters, that name a thing (jieba noun tags, textproc.NOUN_TAGS: 公积金, 派出所 —
+  not 折腾 or 看中), question words and stopwords left out. A word is covered when it, one of its
   synonyms (resources/zh_synonyms.tsv), or one of its search-mode sub-words (常住户口 → 户口, 留学生 → 留学)
   occurs anywhere in the indexed text.
 - English: words that CC-CEDICT knows (its English definitions). A word is covered when the domain glossary or
@@ -36,6 +37,7 @@ from assistant.crosslingual import (
 from assistant.textproc import (
     EN_FUNCTION_WORDS,
     NON_TOPIC_TAGS,
+    NOUN_TAGS,
     STOPWORDS,
     ZH_QUESTION_WORDS,
     TextProcessor,
@@ -102,7 +104,7 @@ class CorpusLexicon:
         self.expander = expander
         self._bigrams = frozenset(self.text[i:i + 2] for i in range(len(self.text) - 1))
         t0 = time.perf_counter()
-        self._en_known, self._en_present = self._english_evidence()
+        self._en_known, self._en_present, self._zh_things = self._english_evidence()
         log.info("corpus lexicon: %d English words known to CC-CEDICT, %d with a Chinese word in the corpus "
                  "(%.2f s)", len(self._en_known), len(self._en_present), time.perf_counter() - t0)
 
@@ -112,11 +114,14 @@ class CorpusLexicon:
             return True
         return zh[:2] in self._bigrams and zh in self.text  # the bigram set rejects most words without a scan
 
-    def _english_evidence(self) -> tuple[frozenset[str], frozenset[str]]:
+    def _english_evidence(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         """(every English word of a CC-CEDICT sense, the stems of the words of short senses of Chinese words
-        that occur in the corpus, without parenthesised remarks but with abbreviations: "Renminbi (RMB)")."""
+        that occur in the corpus, without parenthesised remarks but with abbreviations: "Renminbi (RMB)";
+        the Chinese words whose first sense names a thing rather than an action — 高考 "college entrance exam",
+        not 折腾 "to toss from side to side": jieba tags some such words as verbs)."""
         known: set[str] = set()
         present: set[str] = set()
+        things: set[str] = set()
         word_re = re.compile(r"[a-z]+")
         with gzip.open(cedict_path(), mode="rt", encoding="utf-8") as f:
             for line in f:
@@ -128,6 +133,8 @@ class CorpusLexicon:
                 raw_senses = line.rstrip().rstrip("/").split("/")[1:]
                 senses = [s.lower() for s in raw_senses]
                 known.update(word_re.findall(" ".join(senses)))
+                if senses and not senses[0].startswith(("to ", "(verb")):
+                    things.add(parts[1])
                 if not self._in_corpus(parts[1]):
                     continue
                 for raw in (s for d in raw_senses for s in d.split(";")):
@@ -137,7 +144,7 @@ class CorpusLexicon:
                     if len(core.split()) <= MAX_DEFINITION_WORDS + 1:  # + "to" of a verb
                         present.update(stem(w) for w in word_re.findall(core))
                         present.update(a.lower() for a in _ABBREVIATION.findall(raw))
-        return frozenset(known), frozenset(present)
+        return frozenset(known), frozenset(present), frozenset(things)
 
     # --- checking --------------------------------------------------------------------------------------
     def _zh_covered(self, word: str) -> bool:
@@ -152,7 +159,8 @@ class CorpusLexicon:
 
     def _zh_uncovered(self, run: str) -> Iterable[str]:
         for word, tag in self.processor.tagged_words(run):
-            if (len(word) < 2 or tag in NON_TOPIC_TAGS or word in STOPWORDS or _ZH_QUESTION.match(word)
+            names_a_thing = tag in NOUN_TAGS or (tag not in NON_TOPIC_TAGS and word in self._zh_things)
+            if (len(word) < 2 or not names_a_thing or word in STOPWORDS or _ZH_QUESTION.match(word)
                     or _NUMERIC.search(word) or word in ZH_QUESTION_WORDS):
                 continue
             if not self._zh_covered(word):

@@ -1,15 +1,16 @@
 """`calibrate-refusal`: choose the refusal gate's parameters on the eval set, honestly.
 
-Two parameters: how much a word the policies never use counts against an answer (`uncovered_weight`, from a
-short grid) and the support threshold (`min_passage`). Calibration uses the eval set together with
-eval/refusal_dev.jsonl (60 colloquial visitor questions written by a helper who never saw the gate; looking at
-them showed the eval set alone makes a gate that refuses plain-spoken visitors). The weight is chosen by
-two-fold cross-validation over the even- and odd-numbered questions (calibrate the threshold on one half, count
-refusals on the other, both ways round); the shipped threshold is then calibrated on all of them with that
-weight. The cross-validated counts estimate how the gate does on questions it wasn't tuned on; the blind
-hold-out set (eval/refusal_holdout.jsonl: 80 questions by another helper, scored once, never used for a choice)
-checks that estimate. A
-command that prints numbers, not a test.
+Two parameters: how much a word the policies never use (or an asked detail no passage states) counts against
+an answer (`uncovered_weight`, from a short grid) and the support threshold (`min_passage`). Calibration uses
+the eval set together with the dev sets: eval/refusal_dev.jsonl (60 colloquial visitor questions by a helper
+who never saw the gate) and eval/refusal_dev2.jsonl (80 more: the blind hold-out of 2026-12-02 stop 8, scored
+once — 23/40 out of scope refused at 14/40 answerable refused — and then moved here, so its misses could be
+studied). The weight is chosen by two-fold cross-validation over the even- and odd-numbered questions
+(calibrate the threshold on one half, count refusals on the other, both ways round); the shipped threshold is
+then calibrated on all of them with that weight. The cross-validated counts estimate how the gate does on
+questions it wasn't tuned on; the blind hold-out set (eval/refusal_holdout.jsonl: 80 new questions by two
+helpers who saw neither the gate nor its numbers, scored once, never used for a choice) checks that estimate.
+A command that prints numbers, not a test.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from assistant.settings import Settings
 from assistant.types import Turn
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
-DEV_QUESTIONS = EVAL_DIR / "refusal_dev.jsonl"  # 60 colloquial questions, used for calibration with the eval set
+# Calibrated on together with the eval set: 60 + 80 + 80 visitor questions, half of them out of scope.
+DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", "2", "3"))
 HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"  # 80 questions, never used for any choice: the test
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 
@@ -132,24 +134,24 @@ def split_report(samples: list[Sample], weights: tuple[float, ...] = UNCOVERED_W
     return SplitReport(grid, chosen, full, evaluate(_pairs(samples), Thresholds()))
 
 
-def run_calibration(settings: Settings, questions: Path, dev: Path | None = DEV_QUESTIONS,
+def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] = DEV_QUESTIONS,
                     holdout: Path | None = HOLDOUT_QUESTIONS) -> str:
     from assistant.service import PolicyAssistant
 
     assistant = PolicyAssistant(settings)
     samples = collect_features(settings, questions, assistant)
-    dev_samples = collect_features(settings, dev, assistant) if dev is not None and dev.is_file() else []
+    dev_sets = {p.name: collect_features(settings, p, assistant) for p in dev if p.is_file()}
+    dev_samples = [s for rows in dev_sets.values() for s in rows]
     r = split_report(samples + dev_samples)
     t = Thresholds()
     lines = [f"calibrate-refusal on {questions.name} ({len(samples)} questions)"
-             + (f" + {dev.name} ({len(dev_samples)})" if dev_samples else "")
-             + "; gate: passage support, uncovered words counted against it",
+             + "".join(f" + {name} ({len(rows)})" for name, rows in dev_sets.items())
+             + "; gate: passage support, uncovered words and unstated details counted against it",
              "  two-fold cross-validation (even/odd ids), refusals counted on the unseen half:"]
     lines += [f"    {'*' if g is r.chosen else ' '} {g.summary()}" for g in r.grid]
     lines += [f"  calibrated on all of them with the chosen weight: {r.full_calibrated.summary()}",
               f"  in code (assistant/refusal.py), {questions.name}: {r.in_code_on(_pairs(samples)).summary()}"]
-    if dev_samples:
-        lines.append(f"  in code, {dev.name}: {evaluate(_pairs(dev_samples), t).summary()}")
+    lines += [f"  in code, {name}: {evaluate(_pairs(rows), t).summary()}" for name, rows in dev_sets.items()]
     if holdout is not None and holdout.is_file():
         blind = collect_features(settings, holdout, assistant)
         lines.append(f"  in code, blind hold-out {holdout.name} ({len(blind)} questions): "
@@ -172,6 +174,7 @@ def run_calibration(settings: Settings, questions: Path, dev: Path | None = DEV_
         lines.append(f"  flagship {verdict}: support {f.support(t.uncovered_weight):.2f}  {question}")
     def row(s: Sample) -> str:
         extra = f" uncovered {'/'.join(s.features.uncovered)}" if s.features.uncovered else ""
+        extra += f" unstated {'/'.join(s.features.unstated)}" if s.features.unstated else ""
         return f"{s.qid} {s.features.support(t.uncovered_weight):.2f} {s.question}{extra}"
     lines += [f"  out_of_scope answered: {row(s)}" for s in samples if s.out_of_scope and not should_refuse(s.features, t)]
     lines += [f"  answerable refused:    {row(s)}" for s in samples if not s.out_of_scope and should_refuse(s.features, t)]

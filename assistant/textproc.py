@@ -53,10 +53,17 @@ STOPWORDS = frozenset(
 ZH_QUESTION_WORDS = frozenset("""几 几年 几个 几种 哪几 哪几种 多长 多长时间 长时间 时间 多久 多大 多少 加多 加多少 哪里 哪儿
     去 来 拿 拿到 到 自己 那边 这边 时候 以后 以前 后来 原来 现在 还 还能 能 才 才能 只有 之内 以内 回来 出来 查出 查出来
     怎么办 怎么 算 用 交 不会 不能 会不会 能不能 可不可以 最 少 多 大 小 办 做 搞 走 找 说 看 给 让 帮 大概 一般 具体
-    什么样 是不是 有没有 其他 另外 比如 例如 假如 要是 所以 因为 为了 对于 除了 包括 等等 啥 咋""".split())  # noqa: SIM905
+    什么样 是不是 有没有 其他 另外 比如 例如 假如 要是 所以 因为 为了 对于 除了 包括 等等 啥 咋
+    听说 听人说 据说 好像 似乎 觉得 知道 不知道 不想 打算 希望 真的 那种 这种 专门 不够 只能 不算 是从
+    干吗 干嘛 回事 没什么 正好""".split())  # noqa: SIM905
 # jieba (ICTCLAS) tags of words that name no topic: pronouns, numerals and quantifiers, conjunctions, adverbs,
 # prepositions, particles, locality and place words, time words (这些, 一点, 好几个, 不过, 确实, 外面, 市里).
 NON_TOPIC_TAGS = frozenset("r m mq q c d ad p u uj ul uz ug uv ud y e o f s t tg z zg".split())  # noqa: SIM905
+# Tags of words that name a *thing* (nouns, proper and organisation names, verbal nouns, abbreviations): only
+# these count as "a topic the policies never mention". A fresh visitor's everyday verbs and idioms (折腾, 看中,
+# 干吗, 扎堆, 没什么) are also absent from the policies but say nothing about the topic; counting them refused
+# 20/40 answerable questions of a fresh set (eval/refusal_dev3.jsonl, 2026-12-02) at the then gate.
+NOUN_TAGS = frozenset("n nr nrt nrfg nz nt ng vn j".split())  # noqa: SIM905
 EN_FUNCTION_WORDS = frozenset("""was were been being done did shall must like also just only even still already yet
     again ever never once into onto upon under over after before since until while during through across along
     around among between within without against toward towards up down out off more most less least many much
@@ -64,7 +71,9 @@ EN_FUNCTION_WORDS = frozenset("""was were been being done did shall must like al
     they've i'm i've you're don't doesn't isn't aren't can't won't whether else anything everything something
     nothing anyone everyone someone one ones every each use used using make made go goes going come comes take takes give
     given say said way thing things lot lots kind sort part able directly personally actually exactly they them
-    their his her him she he our us""".split())  # noqa: SIM905
+    their his her him she he our us but though although however etc maybe probably perhaps okay ok sure hi hello
+    thanks thank heard hear hearing saw see seen seeing told think thought wonder wondering worry worried guess
+    believe couple stuff""".split())  # noqa: SIM905
 
 
 @lru_cache(maxsize=1)

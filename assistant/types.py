@@ -72,6 +72,7 @@ class Answer:
     standalone_query: str = ""
     timings_ms: dict[str, float] = field(default_factory=dict)
     uncovered_terms: tuple[str, ...] = ()  # the question's topic words that no indexed policy uses
+    missing_details: tuple[str, ...] = ()  # asked details (amount, rate, time_limit) no quoted clause states
 
     def to_json(self) -> dict:
         return {
@@ -81,4 +82,5 @@ class Answer:
             "validity": [v.to_json() for v in self.validity],
             "mode": self.mode,
             "uncovered_terms": list(self.uncovered_terms),  # added 2026-12-02 (the contract only grows)
+            "missing_details": list(self.missing_details),  # added 2026-12-02, stop 9
         }

@@ -38,9 +38,10 @@ def test_ask_json_contract_with_history(indexed_settings, tmp_path: Path) -> Non
     r = run_cli(indexed_settings, "ask", "那如果是累计投资呢？", "--history", str(history), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    # The contract only grows: the five original fields, plus uncovered_terms (2026-12-02).
-    assert set(out) == {"answer", "citations", "refused", "validity", "mode", "uncovered_terms"}
+    # The contract only grows: the five original fields, plus uncovered_terms and missing_details (2026-12-02).
+    assert set(out) == {"answer", "citations", "refused", "validity", "mode", "uncovered_terms", "missing_details"}
     assert out["mode"] == "extractive" and out["refused"] is False and out["uncovered_terms"] == []
+    assert out["missing_details"] == []  # asks for no amount, rate or time limit
     assert all(set(c) == {"id", "doc_title", "locator", "quote", "verified"} and c["verified"]
                for c in out["citations"])
     assert any("累计获得创业投资额" in c["quote"] for c in out["citations"])

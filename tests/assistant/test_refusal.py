@@ -39,8 +39,11 @@ OWN_OUT_OF_SCOPE = [
     "新能源汽车牌照怎么申请",
 ]
 # Measured 2026-11-29: 2 of 8 refused (办理结婚登记需要带什么材料, 退休金怎么计算). Measured 2026-12-02, with
-# uncovered words counted against the answer: 7 of 8 (the passport question is still answered).
-OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 6
+# uncovered words counted against the answer: 7 of 8 (the passport question is still answered). Measured
+# 2026-12-02 stop 9, with the gate recalibrated on 404 questions (220 of them fresh visitor questions, on which the
+# stricter gate refused up to 22% of the answerable ones) and only things counted as uncovered: 4 of 8 (医保报销比例,
+# 结婚登记, 退休金, passport answered, hedged). The floor is that measurement.
+OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 4
 
 # Questions the policies do answer (written against the corpus, not taken from the eval set).
 OWN_ANSWERABLE = [
@@ -158,18 +161,20 @@ def test_answer_that_passes_the_gate_still_says_which_word_is_missing(assistant:
 
 def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
     """The numbers in assistant/refusal.py's header, with floors a little below the measured ones. Calibration
-    set = the eval set + the dev set; cross-validated (each half scored with the threshold calibrated on the
-    other): 26/50 out-of-scope refused at 8/194 answerable refused with uncovered_weight 3."""
+    set = the eval set + the three dev sets; cross-validated (each half scored with the threshold calibrated on
+    the other): 56/130 out-of-scope refused at 16/274 answerable refused with uncovered_weight 5."""
     samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)
-    dev = collect_features(indexed_settings, DEV_QUESTIONS, assistant)
+    dev = [s for path in DEV_QUESTIONS for s in collect_features(indexed_settings, path, assistant)]
     report = split_report(samples + dev)
     on_eval = report.in_code_on([(s.features, s.out_of_scope) for s in samples])
     assert on_eval.n_out == 20 and on_eval.n_answerable == 164
-    assert on_eval.refused_out_of_scope >= 0.5 and on_eval.refused_answerable <= 0.05
+    assert on_eval.refused_out_of_scope >= 0.4 and on_eval.refused_answerable <= 0.05
     cv = report.chosen
-    assert cv.n_out == 50 and cv.out_refused >= 24 and cv.answerable_refused <= 0.05 * cv.n_answerable
+    assert cv.n_out == 130 and cv.out_refused >= 50 and cv.answerable_refused <= 0.07 * cv.n_answerable
     by_weight = {g.uncovered_weight: g for g in report.grid}
-    assert cv.out_refused >= by_weight[0.0].out_refused + 5  # counting uncovered words is what gains
+    assert cv.out_refused >= by_weight[0.0].out_refused + 8  # counting uncovered words and details is what gains
+    full = report.full_calibrated
+    assert full.n_out_refused >= 50 and full.refused_answerable <= 0.05
     # The code holds the calibrated values.
     assert cv.uncovered_weight == UNCOVERED_WEIGHT
     assert abs(report.full_calibrated.thresholds.min_passage - MIN_PASSAGE) < 0.02
