@@ -129,11 +129,13 @@ class AnswerChain:
             log.warning("LLM answer failed (%s: %s); answering extractively", type(error).__name__, error)
         f: RefusalFeatures = state["features"]
         weak = f.coverage < HEDGE_COVERAGE or bool(f.uncovered) or bool(f.unstated)
+        department = department_of(state["hits"], state["lang"])
         answer = build_extractive_answer(state["question"], state["hits"], state["expanded"],
                                          self.settings.effective_today(), notice=notice,
                                          standalone_query=state["standalone"],
-                                         hedge_department=department_of(state["hits"], state["lang"]) if weak else None,
-                                         uncovered=f.uncovered, asked=asked_details(state["standalone"]))
+                                         hedge_department=department if weak else None,
+                                         uncovered=f.uncovered, asked=asked_details(state["standalone"]),
+                                         department=department)
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 

@@ -170,12 +170,13 @@ def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list
 def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
                             notice: str | None = None, standalone_query: str = "",
                             hedge_department: str | None = None, uncovered: Sequence[str] = (),
-                            asked: Sequence[str] = ()) -> Answer:
+                            asked: Sequence[str] = (), department: str | None = None) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
     evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
     `uncovered` words it first says the policies never use them; for `asked` details (assistant/details.py)
-    that no quote states, that the quoted clauses don't state them."""
+    that no quote states, that the quoted clauses don't state them — and then the lead is hedged too, naming
+    `department` (a quote without the asked figure doesn't answer "how much")."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits, asked)
     if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
@@ -197,6 +198,8 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
     missing = unstated(asked, (c.quote for c in citations if c.verified))
+    if missing and hedge_department is None:
+        hedge_department = department
     lead = (uncovered_line(lang, uncovered) + missing_detail_line(lang, missing)
             + lead_line(lang, cited_hits, validity, hedge_department))
     text = "\n\n".join([lead, *blocks])
