@@ -1,22 +1,20 @@
 """`calibrate-refusal`: choose the refusal gate's parameters on the eval set, honestly.
 
-Two parameters: how much a word the policies never use (or an asked detail no passage states) counts against
-an answer (`uncovered_weight`, from a short grid) and the support threshold (`min_passage`). Calibration uses
-the eval set together with the dev sets: eval/refusal_dev.jsonl (60 colloquial visitor questions by a helper
-who never saw the gate) and eval/refusal_dev2.jsonl (80 more: the blind hold-out of 2026-12-02 stop 8, scored
-once — 23/40 out of scope refused at 14/40 answerable refused — and then moved here, so its misses could be
-studied). The weight is chosen by two-fold cross-validation over the even- and odd-numbered questions
-(calibrate the threshold on one half, count refusals on the other, both ways round); the shipped threshold is
-then calibrated on all of them with that weight. The cross-validated counts estimate how the gate does on
-questions it wasn't tuned on; the blind hold-out set (eval/refusal_holdout.jsonl: 80 new questions by two
-helpers who saw neither the gate nor its numbers, scored once, never used for a choice) checks that estimate.
-A command that prints numbers, not a test.
+Three choices: how much a word the policies never use (or an asked detail no passage states) counts against an
+answer (`uncovered_weight`), the false-refusal budget the threshold is calibrated to, and the support threshold
+(`min_passage`). Calibration uses the eval set together with five dev sets of visitor questions, each by a
+different writer who never saw the gate (eval/README.md). The weight and the budget are chosen by
+leave-one-dev-set-out cross-validation — calibrate the threshold on the eval set and four dev sets, count
+refusals on the fifth, each set left out once — because a new writer's questions are what a kiosk meets: the
+stop-9 gate, calibrated at 5% on pooled questions, refused 27–40% of the answerable questions of each new set.
+The shipped threshold is then calibrated on all of them with the chosen weight and budget. The blind hold-out
+(eval/refusal_holdout.jsonl, scored once, never used for a choice) checks the cross-validated estimate. A command
+that prints numbers, not a test.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +31,15 @@ from assistant.settings import Settings
 from assistant.types import Turn
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
-# Calibrated on together with the eval set: 60 + 80 + 80 visitor questions, half of them out of scope.
-DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", "2", "3"))
+# Calibrated on together with the eval set: five sets of 60–80 visitor questions by different writers, half of
+# them out of scope (eval/README.md).
+DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", "2", "3", "4", "5"))
 HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"  # 80 questions, never used for any choice: the test
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
+# The false-refusal budget the threshold is calibrated to. Calibrating at 5% gave ~10% false refusals on a dev
+# set left out (a new writer's questions), so the budget itself is chosen by that cross-validation.
+BUDGETS = (0.01, 0.02, 0.03, 0.04, 0.05)
+TARGET_FALSE_REFUSALS = 0.05  # the issue's limit, applied to the left-out sets
 
 # Visitor questions the product must always answer (issue 3's examples), checked against the chosen threshold.
 FLAGSHIP: tuple[tuple[str, tuple[Turn, ...]], ...] = (
@@ -56,25 +59,23 @@ class Sample:
     question: str
     features: RefusalFeatures
     out_of_scope: bool
-
-    @property
-    def even(self) -> bool:
-        m = re.search(r"\d+", self.qid)
-        return bool(m) and int(m.group()) % 2 == 0
+    group: str = ""  # the question file: cross-validation leaves one dev file out at a time
 
 
 @dataclass(frozen=True)
 class CrossValidated:
-    """Refusals counted only on the half the threshold was not calibrated on, both folds added up."""
+    """Refusals counted only on the dev set the threshold was not calibrated on, every dev set left out once."""
 
     uncovered_weight: float
     out_refused: int
     n_out: int
     answerable_refused: int
     n_answerable: int
+    budget: float = TARGET_FALSE_REFUSALS
 
     def summary(self) -> str:
-        return (f"uncovered_weight={self.uncovered_weight:g}: out_of_scope refused {self.out_refused}/{self.n_out}"
+        return (f"budget={self.budget:.0%} uncovered_weight={self.uncovered_weight:g}: out_of_scope refused "
+                f"{self.out_refused}/{self.n_out}"
                 f" ({self.out_refused / max(self.n_out, 1):.0%}), answerable refused {self.answerable_refused}/"
                 f"{self.n_answerable} ({self.answerable_refused / max(self.n_answerable, 1):.1%})")
 
@@ -106,7 +107,7 @@ def collect_features(settings: Settings, questions: Path, assistant=None) -> lis
         history = [Turn(t["role"], t["content"]) for t in row.get("history") or []]
         state = chain.prepare.invoke({"question": row["question"], "history": history})
         out.append(Sample(str(row.get("id", f"q{i + 1:03d}")), row["question"], state["features"],
-                          "out_of_scope" in (row.get("type"), row.get("label"))))
+                          "out_of_scope" in (row.get("type"), row.get("label")), questions.name))
     return out
 
 
@@ -114,23 +115,27 @@ def _pairs(rows: list[Sample]) -> list[tuple[RefusalFeatures, bool]]:
     return [(s.features, s.out_of_scope) for s in rows]
 
 
-def cross_validate(samples: list[Sample], uncovered_weight: float) -> CrossValidated:
-    even, odd = _pairs([s for s in samples if s.even]), _pairs([s for s in samples if not s.even])
-    out = ans = 0
-    for tune, test in ((even, odd), (odd, even)):
-        r = evaluate(test, calibrate(tune, uncovered_weight=uncovered_weight).thresholds)
-        out, ans = out + r.n_out_refused, ans + r.n_answerable_refused
-    n_out = sum(s.out_of_scope for s in samples)
-    return CrossValidated(uncovered_weight, out, n_out, ans, len(samples) - n_out)
+def cross_validate(samples: list[Sample], uncovered_weight: float, budget: float,
+                   held_out: tuple[str, ...]) -> CrossValidated:
+    """Leave one dev set out: calibrate on everything else, count refusals on the left-out set."""
+    out = ans = n_out = n_ans = 0
+    for group in held_out:
+        tune = _pairs([s for s in samples if s.group != group])
+        test = _pairs([s for s in samples if s.group == group])
+        r = evaluate(test, calibrate(tune, budget, uncovered_weight).thresholds)
+        out, ans, n_out, n_ans = out + r.n_out_refused, ans + r.n_answerable_refused, n_out + r.n_out, n_ans + r.n_answerable
+    return CrossValidated(uncovered_weight, out, n_out, ans, n_ans, budget)
 
 
-def split_report(samples: list[Sample], weights: tuple[float, ...] = UNCOVERED_WEIGHTS) -> SplitReport:
-    grid = tuple(cross_validate(samples, w) for w in weights)
-    # Most out-of-scope refused on unseen halves within the 5% false-refusal budget; then fewest false
-    # refusals; then the smallest weight (the simpler gate).
-    within = [g for g in grid if g.answerable_refused <= 0.05 * g.n_answerable] or list(grid)
-    chosen = max(within, key=lambda g: (g.out_refused, -g.answerable_refused, -g.uncovered_weight))
-    full = calibrate(_pairs(samples), uncovered_weight=chosen.uncovered_weight)
+def split_report(samples: list[Sample], weights: tuple[float, ...] = UNCOVERED_WEIGHTS,
+                 budgets: tuple[float, ...] = BUDGETS, held_out: tuple[str, ...] | None = None) -> SplitReport:
+    held_out = held_out or tuple(p.name for p in DEV_QUESTIONS if any(s.group == p.name for s in samples))
+    grid = tuple(cross_validate(samples, w, b, held_out) for b in budgets for w in weights)
+    # Most out-of-scope refused on left-out sets within the issue's false-refusal limit; then fewest false
+    # refusals; then the smallest weight and budget (the simpler, more cautious gate).
+    within = [g for g in grid if g.answerable_refused <= TARGET_FALSE_REFUSALS * g.n_answerable] or list(grid)
+    chosen = max(within, key=lambda g: (g.out_refused, -g.answerable_refused, -g.uncovered_weight, -g.budget))
+    full = calibrate(_pairs(samples), chosen.budget, chosen.uncovered_weight)
     return SplitReport(grid, chosen, full, evaluate(_pairs(samples), Thresholds()))
 
 
@@ -147,7 +152,7 @@ def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] =
     lines = [f"calibrate-refusal on {questions.name} ({len(samples)} questions)"
              + "".join(f" + {name} ({len(rows)})" for name, rows in dev_sets.items())
              + "; gate: passage support, uncovered words and unstated details counted against it",
-             "  two-fold cross-validation (even/odd ids), refusals counted on the unseen half:"]
+             "  leave-one-dev-set-out cross-validation (calibrated on the rest, counted on the set left out):"]
     lines += [f"    {'*' if g is r.chosen else ' '} {g.summary()}" for g in r.grid]
     lines += [f"  calibrated on all of them with the chosen weight: {r.full_calibrated.summary()}",
               f"  in code (assistant/refusal.py), {questions.name}: {r.in_code_on(_pairs(samples)).summary()}"]

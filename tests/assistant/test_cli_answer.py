@@ -51,7 +51,7 @@ def test_ask_json_contract_with_history(indexed_settings, tmp_path: Path) -> Non
 def test_batch_prints_one_json_line_per_question_in_order(indexed_settings, tmp_path: Path) -> None:
     batch = tmp_path / "batch.jsonl"
     lines = [{"question": "留学生落户要什么条件", "history": []},
-             {"question": "How much unemployment benefit can I get in Shanghai?"},
+             {"question": "How much does the metro cost?"},
              {"question": "那配偶可以随迁吗？", "history": [{"role": "user", "content": "留学生落户要什么条件"}]}]
     batch.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n\n", encoding="utf-8")
     r = run_cli(indexed_settings, "ask", "--batch", str(batch), "--json")

@@ -63,7 +63,7 @@ def test_history_as_plain_dicts_is_accepted(assistant: PolicyAssistant) -> None:
 
 
 def test_out_of_scope_question_is_refused_with_a_department(assistant: PolicyAssistant) -> None:
-    answer = assistant.ask("How much unemployment benefit can I get in Shanghai?")
+    answer = assistant.ask("How much does the metro cost?")  # "metro": in no policy
     assert answer.refused and answer.citations == [] and answer.validity == []
     assert "don't cover" in answer.answer and "please ask" in answer.answer
     assert answer.to_json()["refused"] is True
