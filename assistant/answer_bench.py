@@ -75,8 +75,8 @@ def run_bench_ask(settings: Settings, questions: Path, rounds: int = 1) -> str:
     return "\n".join(lines)
 
 
-def run_calibration(settings: Settings, questions: Path) -> str:
+def run_calibration(settings: Settings, questions: Path, write_model: bool = False) -> str:
     """`calibrate-refusal` (owned by the refusal work; see assistant/refusal_calibration.py)."""
     from assistant.refusal_calibration import run_calibration as run
 
-    return run(settings, questions)
+    return run(settings, questions, write_model=write_model)

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -18,6 +19,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
 
+from assistant.answerability import AnswerabilityModel
 from assistant.citations import has_valid_marker, verify_llm_answer
 from assistant.condense import condense_offline
 from assistant.details import asked_details, missing_detail_line, unstated
@@ -26,6 +28,7 @@ from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
 from assistant.refusal import (
     HEDGE_COVERAGE,
+    UNCOVERED_WEIGHT,
     RefusalFeatures,
     department_of,
     features,
@@ -46,8 +49,10 @@ class AnswerChain:
     """Builds the Runnables once; `invoke`/`stream` are thread-safe (no per-call mutation of self)."""
 
     def __init__(self, settings: Settings, retriever: Any, prompts: PromptLibrary,
-                 chat_model: BaseChatModel | None = None, dense_probe: Any = None) -> None:
+                 chat_model: BaseChatModel | None = None, dense_probe: Any = None,
+                 answerability: AnswerabilityModel | None = None) -> None:
         self.settings = settings
+        self.answerability = answerability  # the learned refusal check, only when it applies to this index
         self.retriever = retriever
         self.prompts = prompts
         self.chat_model = chat_model
@@ -114,6 +119,11 @@ class AnswerChain:
     def _gate(self, state: State) -> State:
         f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"),
                                       state.get("uncovered", ()), question=state["standalone"])
+        if self.answerability is not None and f.n_concepts:
+            # The query vector is the one dense retrieval just computed (the embedder's query cache).
+            vector = self.retriever.embeddings.embed_query(state["standalone"])
+            f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f.support(UNCOVERED_WEIGHT)),
+                        learned_threshold=self.answerability.threshold)
         return {**state, "features": f, "refuse": should_refuse(f)}
 
     def _refusal(self, state: State) -> Answer:

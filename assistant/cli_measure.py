@@ -57,12 +57,15 @@ def bench_ask(ctx: typer.Context,
 def calibrate_refusal(ctx: typer.Context,
                       questions: Annotated[Path | None, typer.Option(
                           "--questions", help="Eval JSONL with \"type\" (default: eval/questions.jsonl).")] = None,
+                      write_model: Annotated[bool, typer.Option(
+                          "--write-model", help="Write the learned refusal check fitted for this index to "
+                          "assistant/resources/answerability.json.")] = False,
                       data_dir: DataDirOption = None) -> None:
-    """Choose the refusal thresholds on the eval set and print refusal precision/recall."""
+    """Choose the refusal thresholds on the labelled questions and print refusal precision/recall."""
     from assistant.answer_bench import DEFAULT_QUESTIONS, run_calibration
 
     with user_errors():
-        report = run_calibration(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS)
+        report = run_calibration(get_settings(ctx, data_dir), questions or DEFAULT_QUESTIONS, write_model)
     console.print(Text(report), soft_wrap=True)
 
 

@@ -5,14 +5,16 @@ of one of the top PASSAGE_HITS units, read with its document title and locator �
 question's topic concepts (cross-lingually expanded, question words left out). That is what an answer would
 quote: a question whose words are only scattered across several clauses (上海 here, 条件 there, 社保 in a
 third) has no passage to rest on. A topic word that no policy uses at all (公积金, "unemployment") counts
-heavily against the answer, and is named to the visitor either way. Thresholds are calibrated on the eval set by `calibrate()` (run:
+heavily against the answer, and is named to the visitor either way. When the learned check
+(assistant/answerability.py) applies to the live index, its verdict — which takes this gate's support as one
+input — decides instead; this gate is the fallback for other corpora and embedding models. Thresholds are calibrated on the eval set by `calibrate()` (run:
 `policy-assistant calibrate-refusal`); the values below are that command's output, not guesses.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from assistant.citations import normalize, split_sentences
@@ -84,6 +86,10 @@ class RefusalFeatures:
     uncovered: tuple[str, ...] = ()  # topic words no indexed unit uses (assistant/lexicon.py)
     concept_weight: float = 0.0  # total weight of the topic concepts (the denominator of passage_coverage)
     unstated: tuple[str, ...] = ()  # details asked for (amount, rate, time_limit) that the best passages lack
+    # The learned check (assistant/answerability.py), when its model applies to the live index: P(out of scope)
+    # and the threshold it refuses at. None = the lexical threshold decides.
+    out_of_scope_p: float | None = None
+    learned_threshold: float | None = None
 
     def support(self, uncovered_weight: float) -> float:
         """Passage coverage with each uncovered word, and each asked detail no good passage states, counted as
@@ -192,8 +198,19 @@ def features(expanded: ExpandedQuery, hits: Sequence[SearchHit], dense_top: floa
 
 
 def should_refuse(f: RefusalFeatures, t: Thresholds | None = None) -> bool:
+    """No topic concept: refuse. Then the learned check when it applies (its inputs include the support), else
+    the lexical support threshold."""
     t = t or Thresholds()
-    return f.n_concepts == 0 or f.support(t.uncovered_weight) < t.min_passage
+    if f.n_concepts == 0:
+        return True
+    if f.out_of_scope_p is not None and f.learned_threshold is not None:
+        return f.out_of_scope_p >= f.learned_threshold
+    return f.support(t.uncovered_weight) < t.min_passage
+
+
+def lexical_only(f: RefusalFeatures) -> RefusalFeatures:
+    """The features without the learned check's verdict (what the lexical gate is calibrated on)."""
+    return replace(f, out_of_scope_p=None, learned_threshold=None)
 
 
 def department_of(hits: Sequence[SearchHit], lang: AnswerLang) -> str:

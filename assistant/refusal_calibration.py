@@ -25,6 +25,7 @@ from assistant.refusal import (
     Thresholds,
     calibrate,
     evaluate,
+    lexical_only,
     should_refuse,
 )
 from assistant.settings import Settings
@@ -33,7 +34,10 @@ from assistant.types import Turn
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
 # Calibrated on together with the eval set: five sets of 60–80 visitor questions by different writers, half of
 # them out of scope (eval/README.md).
-DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", "2", "3", "4", "5"))
+DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))
+# The lexical gate's constants (assistant/refusal.py) were calibrated on the first five; refusal_dev6.jsonl was
+# its blind hold-out (12/40 refused at 4/40), then became training data for the learned check.
+LEXICAL_DEV = DEV_QUESTIONS[:5]
 HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"  # 80 questions, never used for any choice: the test
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 # The false-refusal budget the threshold is calibrated to. Calibrating at 5% gave ~10% false refusals on a dev
@@ -60,6 +64,7 @@ class Sample:
     features: RefusalFeatures
     out_of_scope: bool
     group: str = ""  # the question file: cross-validation leaves one dev file out at a time
+    standalone: str = ""  # the condensed query the gate saw (embedded for the learned check)
 
 
 @dataclass(frozen=True)
@@ -106,8 +111,9 @@ def collect_features(settings: Settings, questions: Path, assistant=None) -> lis
     for i, row in enumerate(_rows(questions)):
         history = [Turn(t["role"], t["content"]) for t in row.get("history") or []]
         state = chain.prepare.invoke({"question": row["question"], "history": history})
-        out.append(Sample(str(row.get("id", f"q{i + 1:03d}")), row["question"], state["features"],
-                          "out_of_scope" in (row.get("type"), row.get("label")), questions.name))
+        out.append(Sample(str(row.get("id", f"q{i + 1:03d}")), row["question"], lexical_only(state["features"]),
+                          "out_of_scope" in (row.get("type"), row.get("label")), questions.name,
+                          state["standalone"]))
     return out
 
 
@@ -139,48 +145,86 @@ def split_report(samples: list[Sample], weights: tuple[float, ...] = UNCOVERED_W
     return SplitReport(grid, chosen, full, evaluate(_pairs(samples), Thresholds()))
 
 
+def _live(chain, path: Path) -> list[tuple[Sample, bool]]:
+    """(sample, refused) with the gate as served: the learned check when it applies, else the lexical one."""
+    out = []
+    for i, row in enumerate(_rows(path)):
+        history = [Turn(t["role"], t["content"]) for t in row.get("history") or []]
+        f = chain.prepare.invoke({"question": row["question"], "history": history})["features"]
+        sample = Sample(str(row.get("id", f"q{i + 1:03d}")), row["question"], f,
+                        "out_of_scope" in (row.get("type"), row.get("label")), path.name)
+        out.append((sample, should_refuse(f)))
+    return out
+
+
+def _counts(name: str, rows: list[tuple[Sample, bool]]) -> str:
+    n_out = sum(s.out_of_scope for s, _ in rows)
+    out = sum(r for s, r in rows if s.out_of_scope)
+    ans = sum(r for s, r in rows if not s.out_of_scope)
+    return (f"{name}: out_of_scope refused {out}/{n_out} ({out / max(n_out, 1):.0%}), answerable refused "
+            f"{ans}/{len(rows) - n_out} ({ans / max(len(rows) - n_out, 1):.1%})")
+
+
 def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] = DEV_QUESTIONS,
-                    holdout: Path | None = HOLDOUT_QUESTIONS) -> str:
+                    holdout: Path | None = HOLDOUT_QUESTIONS, write_model: bool = False) -> str:
+    from assistant.answerability_calibration import query_vectors, report_lines, train
     from assistant.service import PolicyAssistant
 
     assistant = PolicyAssistant(settings)
     samples = collect_features(settings, questions, assistant)
     dev_sets = {p.name: collect_features(settings, p, assistant) for p in dev if p.is_file()}
-    dev_samples = [s for rows in dev_sets.values() for s in rows]
-    r = split_report(samples + dev_samples)
+    everything = samples + [s for rows in dev_sets.values() for s in rows]
+    lexical_groups = {p.name for p in LEXICAL_DEV}
+    r = split_report([s for s in everything if s.group == questions.name or s.group in lexical_groups],
+                     held_out=tuple(n for n in dev_sets if n in lexical_groups))
     t = Thresholds()
     lines = [f"calibrate-refusal on {questions.name} ({len(samples)} questions)"
-             + "".join(f" + {name} ({len(rows)})" for name, rows in dev_sets.items())
-             + "; gate: passage support, uncovered words and unstated details counted against it",
-             "  leave-one-dev-set-out cross-validation (calibrated on the rest, counted on the set left out):"]
+             + "".join(f" + {name} ({len(rows)})" for name, rows in dev_sets.items()),
+             "  lexical gate (passage support, uncovered words, unstated details; the fallback when the learned "
+             "check doesn't apply), calibrated on the eval set + the first five dev sets, leave-one-dev-set-out:"]
     lines += [f"    {'*' if g is r.chosen else ' '} {g.summary()}" for g in r.grid]
-    lines += [f"  calibrated on all of them with the chosen weight: {r.full_calibrated.summary()}",
-              f"  in code (assistant/refusal.py), {questions.name}: {r.in_code_on(_pairs(samples)).summary()}"]
-    lines += [f"  in code, {name}: {evaluate(_pairs(rows), t).summary()}" for name, rows in dev_sets.items()]
+    lines += [f"  lexical, calibrated on all of them with the chosen weight: {r.full_calibrated.summary()}",
+              f"  lexical in code (assistant/refusal.py), all {len(everything)}: "
+              f"{r.in_code_on(_pairs(everything)).summary()}"]
+    parts = assistant._load()  # noqa: SLF001 — the embedder and the index the model is trained for
+    learned = train(everything, query_vectors(parts.embeddings, everything), (questions.name, *dev_sets),
+                    parts.embeddings.model_id, [d.title for d in parts.retriever.index.docs.values()])
+    lines += report_lines(learned)
+    if write_model:
+        learned.model.save()
+        assistant = PolicyAssistant(settings)  # reload: the chain picks up the model just written
+        lines.append("  wrote assistant/resources/answerability.json")
+    chain = assistant._load().chain  # noqa: SLF001
+    served = "learned check" if chain.answerability is not None else "lexical gate (no applicable model)"
+    lines.append(f"  as served ({served}):")
+    live_eval = _live(chain, questions)
+    lines.append("    " + _counts(questions.name, live_eval))
     if holdout is not None and holdout.is_file():
-        blind = collect_features(settings, holdout, assistant)
-        lines.append(f"  in code, blind hold-out {holdout.name} ({len(blind)} questions): "
-                     f"{evaluate(_pairs(blind), t).summary()}")
-        lines += [f"    hold-out out_of_scope answered: {s.qid} {s.question}"
-                  for s in blind if s.out_of_scope and not should_refuse(s.features, t)]
-        lines += [f"    hold-out answerable refused:    {s.qid} {s.question}"
-                  for s in blind if not s.out_of_scope and should_refuse(s.features, t)]
-    passed = [s for s in samples if not should_refuse(s.features, t)]
+        blind = _live(chain, holdout)
+        lines.append("    blind hold-out " + _counts(holdout.name, blind))
+        lines.append("    the lexical gate alone, same hold-out: "
+                     + _counts(holdout.name, [(s, should_refuse(lexical_only(s.features))) for s, _ in blind]))
+        lines += [f"      hold-out out_of_scope answered: {s.qid} {s.question}" for s, x in blind
+                  if s.out_of_scope and not x]
+        lines += [f"      hold-out answerable refused:    {s.qid} {s.question}" for s, x in blind
+                  if not s.out_of_scope and x]
+    passed = [s for s, x in live_eval if not x]
     oos_h = sum(s.features.coverage < HEDGE_COVERAGE or bool(s.features.uncovered) for s in passed if s.out_of_scope)
     ans_h = sum(s.features.coverage < HEDGE_COVERAGE or bool(s.features.uncovered)
                 for s in passed if not s.out_of_scope)
     lines.append(f"  hedged (coverage < {HEDGE_COVERAGE} or an uncovered word) among answered: out_of_scope "
                  f"{oos_h}/{sum(s.out_of_scope for s in passed)}, answerable {ans_h}/"
                  f"{sum(not s.out_of_scope for s in passed)}")
-    chain = assistant._load().chain  # noqa: SLF001
     for question, history in FLAGSHIP:
         f = chain.prepare.invoke({"question": question, "history": list(history)})["features"]
-        verdict = "REFUSED (bad)" if should_refuse(f, t) else "answered"
-        lines.append(f"  flagship {verdict}: support {f.support(t.uncovered_weight):.2f}  {question}")
+        verdict = "REFUSED (bad)" if should_refuse(f) else "answered"
+        p = "" if f.out_of_scope_p is None else f" P(out of scope) {f.out_of_scope_p:.2f}"
+        lines.append(f"  flagship {verdict}: support {f.support(t.uncovered_weight):.2f}{p}  {question}")
+
     def row(s: Sample) -> str:
         extra = f" uncovered {'/'.join(s.features.uncovered)}" if s.features.uncovered else ""
         extra += f" unstated {'/'.join(s.features.unstated)}" if s.features.unstated else ""
         return f"{s.qid} {s.features.support(t.uncovered_weight):.2f} {s.question}{extra}"
-    lines += [f"  out_of_scope answered: {row(s)}" for s in samples if s.out_of_scope and not should_refuse(s.features, t)]
-    lines += [f"  answerable refused:    {row(s)}" for s in samples if not s.out_of_scope and should_refuse(s.features, t)]
+    lines += [f"  out_of_scope answered: {row(s)}" for s, x in live_eval if s.out_of_scope and not x]
+    lines += [f"  answerable refused:    {row(s)}" for s, x in live_eval if not s.out_of_scope and x]
     return "\n".join(lines)

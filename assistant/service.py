@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answerability import AnswerabilityModel
 from assistant.chain import AnswerChain
 from assistant.prompts import PromptLibrary
 from assistant.rwlock import ReadWriteLock
@@ -79,11 +80,29 @@ class PolicyAssistant:
                                         "run `policy-assistant ingest` first")
                 chat = build_chat_model(self.settings) if self.settings.llm_enabled else None
                 # No dense probe for the refusal gate: calibration gave it no weight (see assistant/refusal.py).
-                chain = AnswerChain(self.settings, retriever, self.prompts, chat)
+                chain = AnswerChain(self.settings, retriever, self.prompts, chat,
+                                    answerability=self._answerability(retriever))
                 self._parts = _Parts(embeddings, store, retriever, chain)
                 log.info("assistant ready in %.1f s (%d units, mode=%s)", time.perf_counter() - t0,
                          len(retriever.index.units), "llm" if chat else "extractive")
         return self._parts
+
+    def _answerability(self, retriever: Any) -> AnswerabilityModel | None:
+        """The learned refusal check when it was trained for this embedding model and these documents; else
+        None, and the lexical gate decides (assistant/answerability.py says why)."""
+        if not self.settings.learned_refusal:
+            return None
+        model = AnswerabilityModel.load()
+        if model is None:
+            return None
+        model_id = getattr(retriever.embeddings, "model_id", "")
+        if not model.applies_to(model_id, (d.title for d in retriever.index.docs.values())):
+            log.warning("the learned refusal check was trained for %s on the default compilation; this index "
+                        "(%s, %d documents) differs, so the lexical refusal gate decides alone. Recalibrate "
+                        "with `policy-assistant calibrate-refusal --write-model` on labelled questions.",
+                        model.embedding_model, model_id, len(retriever.index.docs))
+            return None
+        return model
 
     def _current(self) -> _Parts:
         """The loaded parts, after picking up an ingest made since (checked every index_refresh_seconds).
@@ -106,7 +125,8 @@ class PolicyAssistant:
                     from assistant.retrieval import HybridRetriever
 
                     retriever = HybridRetriever(self.settings, parts.store, parts.embeddings)
-                    chain = AnswerChain(self.settings, retriever, self.prompts, parts.chain.chat_model)
+                    chain = AnswerChain(self.settings, retriever, self.prompts, parts.chain.chat_model,
+                                        answerability=self._answerability(retriever))
                     self._parts = _Parts(parts.embeddings, parts.store, retriever, chain)
                     log.info("index changed on disk: reloaded %d units", len(retriever.index.units))
         return self._parts  # type: ignore[return-value]

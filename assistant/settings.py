@@ -80,6 +80,8 @@ class Settings(BaseSettings):
     allowed_embed_origins: list[str] = Field(default_factory=list, description="Extra origins allowed to embed.")
     feedback_path: Path | None = Field(None, description="Default: DATA_DIR/feedback.jsonl")
     log_questions: bool = Field(False, description="Log visitor question text (off for privacy).")
+    learned_refusal: bool = Field(True, description="Use the learned refusal check (assistant/answerability.py) "
+                                  "when it was trained for this embedding model and corpus; off = lexical gate only.")
     concurrency_limit: int = 8
 
     def effective_today(self) -> date:

@@ -110,7 +110,9 @@ def test_llm_unusable_output_falls_back(indexed_settings, standin, mode: str) ->
 
 def test_llm_saying_sources_do_not_answer_is_a_refusal(indexed_settings, standin) -> None:
     standin.mode = "no_answer"
-    answer = _assistant(indexed_settings, standin).ask("What is Shanghai's minimum wage this year?")
+    # A question that passes the offline gate (it reads like one the policies answer), so the refusal is the
+    # LLM's: with the learned check, "What is Shanghai's minimum wage?" is refused before the LLM is asked.
+    answer = _assistant(indexed_settings, standin).ask("Who can apply for hukou directly as a talent?")
     assert answer.refused and answer.mode == "llm" and answer.citations == []
     assert "don't cover" in answer.answer and "please ask" in answer.answer
 

@@ -20,7 +20,7 @@ from assistant.refusal import (
     passage_coverage,
     should_refuse,
 )
-from assistant.refusal_calibration import DEV_QUESTIONS, FLAGSHIP, collect_features, split_report
+from assistant.refusal_calibration import FLAGSHIP, LEXICAL_DEV, collect_features, split_report
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT
 from assistant.types import SearchHit
@@ -51,8 +51,9 @@ OWN_OUT_OF_SCOPE = [
 # stricter gate refused up to 22% of the answerable ones) and only things counted as uncovered: 4 of 8 (医保报销比例,
 # 结婚登记, 退休金, passport answered, hedged). Then the gate was recalibrated to ≤ 5% false refusals on a new
 # writer's questions (leave-one-dev-set-out): 0 of the first 8, 5 of the 5 added — what it refuses are questions
-# naming something no policy mentions. The floor is that measurement.
-OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 5
+# naming something no policy mentions. Then the learned check (assistant/answerability.py, 2026-12-02 stop 10)
+# was added in front: 12 of 13 refused (孩子上幼儿园需要什么条件 answered, hedged). The floor is that, less one.
+OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 11
 
 # Questions the policies do answer (written against the corpus, not taken from the eval set).
 OWN_ANSWERABLE = [
@@ -169,11 +170,11 @@ def test_answer_that_passes_the_gate_still_says_which_word_is_missing(assistant:
 
 
 def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
-    """The numbers in assistant/refusal.py's header, with floors a little below the measured ones. Calibration
+    """The lexical gate (the fallback when the learned check doesn't apply; features without its verdict). The numbers in assistant/refusal.py's header, with floors a little below the measured ones. Calibration
     set = the eval set + five dev sets; leave-one-dev-set-out cross-validation over weights and budgets chose
     budget 2%, weight 3: 44/190 out-of-scope refused at 9/190 answerable refused on the sets left out."""
     samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)
-    dev = [s for path in DEV_QUESTIONS for s in collect_features(indexed_settings, path, assistant)]
+    dev = [s for path in LEXICAL_DEV for s in collect_features(indexed_settings, path, assistant)]
     report = split_report(samples + dev)
     on_eval = report.in_code_on([(s.features, s.out_of_scope) for s in samples])
     assert on_eval.n_out == 20 and on_eval.n_answerable == 164

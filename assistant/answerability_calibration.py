@@ -1,0 +1,126 @@
+"""Train and cross-validate the learned refusal check (assistant/answerability.py); part of `calibrate-refusal`.
+
+Like the lexical gate (assistant/refusal_calibration.py), the regularisation C and the false-refusal budget
+are chosen by leave-one-set-out cross-validation (every labelled file, the eval set included) — everything about the model,
+threshold included, is fitted without the set left out, and refusals are counted on it — because a new
+writer's questions are what a kiosk meets. The threshold for a given budget is set on out-of-fold
+probabilities (each training file predicted by a model fitted without it), never on the model's own fit.
+The shipped model is then fitted on all labelled questions with the chosen C and budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assistant.answerability import AnswerabilityModel, corpus_fingerprint, fit, predict, threshold_for
+from assistant.refusal import UNCOVERED_WEIGHT, should_refuse
+from assistant.refusal_calibration import TARGET_FALSE_REFUSALS, CrossValidated, Sample
+
+CS = (1.0, 3.0, 10.0, 30.0)  # inverse L2 strength; the embedding has 384 dimensions and ~650 labelled rows
+BUDGETS = (0.01, 0.02, 0.03, 0.05)  # false-refusal budgets the threshold is set to on out-of-fold predictions
+
+
+@dataclass(frozen=True)
+class LearnedReport:
+    grid: tuple[LearnedCV, ...]
+    chosen: LearnedCV
+    model: AnswerabilityModel
+
+
+def _arrays(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    supports = np.array([s.features.support(UNCOVERED_WEIGHT) for s in samples])
+    labels = np.array([s.out_of_scope for s in samples], dtype=bool)
+    groups = np.array([s.group for s in samples])
+    return supports, labels, groups
+
+
+def _out_of_fold(vectors: np.ndarray, supports: np.ndarray, labels: np.ndarray, groups: np.ndarray,
+                 c: float) -> np.ndarray:
+    """Each question file predicted by a model fitted on the other files."""
+    p = np.zeros(len(labels))
+    for g in sorted(set(groups)):
+        m = groups == g
+        coef, b = fit(vectors[~m], supports[~m], labels[~m], c)
+        p[m] = predict(coef, b, vectors[m], supports[m])
+    return p
+
+
+def _fitted(vectors, supports, labels, groups, c: float, budget: float) -> tuple[np.ndarray, float, float]:
+    threshold = threshold_for(_out_of_fold(vectors, supports, labels, groups, c), labels, budget)
+    coef, b = fit(vectors, supports, labels, c)
+    return coef, b, threshold
+
+
+def _refusals(samples: Sequence[Sample], p: np.ndarray, threshold: float) -> list[bool]:
+    return [should_refuse(replace(s.features, out_of_scope_p=float(pi), learned_threshold=threshold))
+            for s, pi in zip(samples, p, strict=True)]
+
+
+@dataclass(frozen=True)
+class LearnedCV:
+    c: float
+    budget: float
+    counts: CrossValidated  # summed over the sets left out
+    worst_false_refusals: float  # the highest share of answerable questions refused on any one set left out
+
+
+def cross_validate(samples: Sequence[Sample], vectors: np.ndarray, c: float, budget: float,
+                   held_out: Sequence[str]) -> LearnedCV:
+    supports, labels, groups = _arrays(samples)
+    out = ans = n_out = n_ans = 0
+    worst = 0.0
+    for group in held_out:
+        te = groups == group
+        coef, b, t = _fitted(vectors[~te], supports[~te], labels[~te], groups[~te], c, budget)
+        test = [s for s, m in zip(samples, te, strict=True) if m]
+        refused = _refusals(test, predict(coef, b, vectors[te], supports[te]), t)
+        set_ans = sum(r for r, s in zip(refused, test, strict=True) if not s.out_of_scope)
+        set_n_ans = sum(not s.out_of_scope for s in test)
+        out += sum(r for r, s in zip(refused, test, strict=True) if s.out_of_scope)
+        ans += set_ans
+        n_out += sum(s.out_of_scope for s in test)
+        n_ans += set_n_ans
+        worst = max(worst, set_ans / max(set_n_ans, 1))
+    return LearnedCV(c, budget, CrossValidated(c, out, n_out, ans, n_ans, budget), worst)
+
+
+def train(samples: Sequence[Sample], vectors: np.ndarray, held_out: Sequence[str], embedding_model: str,
+          titles: Sequence[str], cs: Sequence[float] = CS, budgets: Sequence[float] = BUDGETS) -> LearnedReport:
+    """Choose C and the budget by leaving each labelled set out in turn (the eval set too), then fit the
+    shipped model on every question. The choice needs ≤ 5% false refusals on *every* set left out, not just
+    pooled: fitted on the dev sets alone, a budget-10% model refused 45/164 of the eval set's answerable
+    questions (their numeric asks — 几年, 多少 — look like the dev sets' near misses) while the dev sets'
+    pooled rate was 3.5%."""
+    grid = tuple(cross_validate(samples, vectors, c, b, held_out) for b in budgets for c in cs)
+    within = [g for g in grid if g.worst_false_refusals <= TARGET_FALSE_REFUSALS] or list(grid)
+    chosen = max(within, key=lambda g: (g.counts.out_refused, -g.counts.answerable_refused, -g.c, -g.budget))
+    supports, labels, groups = _arrays(samples)
+    coef, b, t = _fitted(vectors, supports, labels, groups, chosen.c, chosen.budget)
+    k = chosen.counts
+    note = (f"C={chosen.c:g}, budget {chosen.budget:.0%} on out-of-fold predictions; each of {len(held_out)} "
+            f"labelled sets left out once: {k.out_refused}/{k.n_out} out_of_scope refused at "
+            f"{k.answerable_refused}/{k.n_answerable} answerable refused (worst set "
+            f"{chosen.worst_false_refusals:.1%}); fitted on {len(samples)} questions "
+            "(eval/questions.jsonl + eval/refusal_dev*.jsonl)")
+    model = AnswerabilityModel(embedding_model, corpus_fingerprint(titles), tuple(float(x) for x in coef), b,
+                               t, note)
+    return LearnedReport(grid, chosen, model)
+
+
+def report_lines(r: LearnedReport) -> list[str]:
+    lines = ["  learned check (question embedding + support; assistant/answerability.py), each labelled set left out:"]
+    for g in r.grid:
+        k = g.counts
+        lines.append(f"    {'*' if g is r.chosen else ' '} C={g.c:<4g} budget={g.budget:.0%}: out_of_scope refused "
+                     f"{k.out_refused}/{k.n_out} ({k.out_refused / max(k.n_out, 1):.0%}), answerable refused "
+                     f"{k.answerable_refused}/{k.n_answerable} ({k.answerable_refused / max(k.n_answerable, 1):.1%}"
+                     f", worst set {g.worst_false_refusals:.1%})")
+    lines.append(f"  fitted model: threshold {r.model.threshold:.4f}; {r.model.calibration}")
+    return lines
+
+
+def query_vectors(embeddings, samples: Sequence[Sample]) -> np.ndarray:
+    return np.array([embeddings.embed_query(s.standalone or s.question) for s in samples], dtype=np.float64)

@@ -1,0 +1,136 @@
+"""The learned refusal check (assistant/answerability.py): the model file, when it applies, and what it refuses.
+
+Real parts: the shipped model file, the real index of the default corpus, the real embedding model, and a refit
+from the labelled question files that must reproduce the shipped model and its cross-validated numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from assistant.answerability import MODEL_PATH, AnswerabilityModel, corpus_fingerprint, threshold_for
+from assistant.answerability_calibration import cross_validate, query_vectors
+from assistant.refusal import RefusalFeatures, lexical_only, should_refuse
+from assistant.refusal_calibration import DEV_QUESTIONS, EVAL_DIR, collect_features
+from assistant.service import PolicyAssistant
+
+# Everyday questions written for this test, in no labelled file: the lexical gate answers most of them with the
+# nearest clauses (医保 and 报销 occur in the policies), the learned check refuses them (measured 2026-12-02:
+# p ≥ 0.91 for each, the threshold is ~0.82).
+EVERYDAY = [
+    "驾驶证到期了怎么换证？",
+    "How do I get my driving licence renewed?",
+    "医院挂号怎么网上预约",
+    "Where can I pay my water bill?",
+]
+
+
+@pytest.fixture(scope="module")
+def assistant(indexed_settings) -> PolicyAssistant:
+    return PolicyAssistant(indexed_settings)
+
+
+def _model(dim: int = 3, threshold: float = 0.5) -> AnswerabilityModel:
+    return AnswerabilityModel("test/model", corpus_fingerprint(["政策甲", "政策乙"]), (2.0,) + (1.0,) * dim, -1.0,
+                              threshold, "a hand-made model for the unit tests")
+
+
+def test_probability_is_the_logistic_of_the_linear_score() -> None:
+    m = _model()
+    z = 2.0 * 0.5 * 5.0 + 1.0 * (0.1 + 0.2 + 0.3) - 1.0  # support 0.5 is scaled by SUPPORT_SCALE = 5
+    assert m.p_out_of_scope([0.1, 0.2, 0.3], 0.5) == pytest.approx(1 / (1 + np.exp(-z)))
+    with pytest.raises(ValueError, match="expects 3-d vectors"):
+        m.p_out_of_scope([0.1, 0.2], 0.5)
+
+
+def test_model_applies_only_to_its_embedding_model_and_documents() -> None:
+    m = _model()
+    assert m.applies_to("test/model", ["政策乙", "政策甲", "政策甲"])  # order and repeats don't matter
+    assert not m.applies_to("other/model", ["政策甲", "政策乙"])
+    assert not m.applies_to("test/model", ["政策甲", "政策乙", "新增的政策"])  # staff added a document
+
+
+def test_model_file_round_trips_and_a_broken_one_falls_back(tmp_path: Path) -> None:
+    path = tmp_path / "answerability.json"
+    _model().save(path)
+    assert AnswerabilityModel.load(path) == _model()
+    path.write_text("{not json", encoding="utf-8")
+    assert AnswerabilityModel.load(path) is None
+    assert AnswerabilityModel.load(tmp_path / "missing.json") is None
+
+
+def test_threshold_keeps_false_refusals_within_the_budget() -> None:
+    rng = np.random.default_rng(0)
+    p = rng.random(200)
+    labels = rng.random(200) < 0.5
+    for budget in (0.0, 0.05, 0.10):
+        t = threshold_for(p, labels, budget)
+        refused_answerable = int(((p >= t) & ~labels).sum())
+        assert refused_answerable <= budget * (~labels).sum()
+        assert ((p >= np.nextafter(t, 0)) & ~labels).sum() >= refused_answerable  # and no stricter than needed
+
+
+def test_learned_verdict_decides_when_present() -> None:
+    f = RefusalFeatures(coverage=1.0, top_score=1.0, n_concepts=3, passage_coverage=1.0)
+    assert not should_refuse(f)
+    assert should_refuse(replace(f, out_of_scope_p=0.9, learned_threshold=0.5))
+    low = replace(f, passage_coverage=0.0, out_of_scope_p=0.1, learned_threshold=0.5)
+    assert not should_refuse(low) and should_refuse(lexical_only(low))
+    assert should_refuse(replace(f, n_concepts=0, out_of_scope_p=0.0, learned_threshold=0.5))
+
+
+def test_shipped_model_applies_to_the_default_index(assistant: PolicyAssistant) -> None:
+    model = assistant._load().chain.answerability  # noqa: SLF001
+    assert model is not None and model == AnswerabilityModel.load(MODEL_PATH)
+    assert len(model.coef) == 1 + 384 and 0.0 < model.threshold < 1.0
+
+
+def test_learned_check_is_off_for_other_documents_or_when_disabled(assistant: PolicyAssistant,
+                                                                   indexed_settings) -> None:
+    real = assistant._load().retriever  # noqa: SLF001
+    # A fake retriever holding the real embedder but one more document than the model was trained for.
+    docs = {**real.index.docs, "extra": SimpleNamespace(title="上海市新增的一份政策")}
+    fake = SimpleNamespace(embeddings=real.embeddings, index=SimpleNamespace(docs=docs))
+    assert assistant._answerability(real) is not None  # noqa: SLF001
+    assert assistant._answerability(fake) is None  # noqa: SLF001
+    off = PolicyAssistant(indexed_settings.model_copy(update={"learned_refusal": False}))
+    assert off._answerability(real) is None  # noqa: SLF001
+
+
+@pytest.mark.parametrize("question", EVERYDAY)
+def test_everyday_questions_are_refused_with_whom_to_ask(assistant: PolicyAssistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused and answer.citations == [], answer.answer
+    assert ("没有涉及" in answer.answer) if "\u4e00" <= question[0] <= "\u9fff" else ("don't cover" in answer.answer)
+
+
+def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(indexed_settings,
+                                                                            assistant: PolicyAssistant) -> None:
+    """Fit again from eval/ with the shipped C and budget: the same threshold and direction, and with each
+    labelled set left out in turn (every part of the model fitted without it) ≥ 50% of out-of-scope questions
+    refused at ≤ 5% of the answerable ones of every set (measured 2026-12-02: 138/250 at 9/394, worst set 4.9%)."""
+    shipped = AnswerabilityModel.load(MODEL_PATH)
+    assert shipped is not None
+    calibration = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["calibration"]
+    c = float(calibration.split("C=")[1].split(",")[0])
+    budget = float(calibration.split("budget ")[1].split("%")[0]) / 100
+    samples = [s for path in (EVAL_DIR / "questions.jsonl", *DEV_QUESTIONS)
+               for s in collect_features(indexed_settings, path, assistant)]
+    vectors = query_vectors(assistant._load().embeddings, samples)  # noqa: SLF001
+    sets = ("questions.jsonl", *(p.name for p in DEV_QUESTIONS))
+    cv = cross_validate(samples, vectors, c, budget, sets)
+    assert cv.counts.n_out == 250 and cv.counts.out_refused >= 0.50 * cv.counts.n_out
+    assert cv.worst_false_refusals <= 0.05
+    from assistant.answerability_calibration import train
+
+    refit = train(samples, vectors, sets, shipped.embedding_model, [],
+                  cs=(c,), budgets=(budget,)).model
+    assert refit.threshold == pytest.approx(shipped.threshold, abs=0.02)
+    a, b = np.asarray(refit.coef), np.asarray(shipped.coef)
+    assert float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) > 0.99
