@@ -28,7 +28,6 @@ from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
 from assistant.refusal import (
     HEDGE_COVERAGE,
-    UNCOVERED_WEIGHT,
     RefusalFeatures,
     department_of,
     features,
@@ -122,7 +121,7 @@ class AnswerChain:
         if self.answerability is not None and f.n_concepts:
             # The query vector is the one dense retrieval just computed (the embedder's query cache).
             vector = self.retriever.embeddings.embed_query(state["standalone"])
-            f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f.support(UNCOVERED_WEIGHT)),
+            f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f),
                         learned_threshold=self.answerability.threshold)
         return {**state, "features": f, "refuse": should_refuse(f)}
 

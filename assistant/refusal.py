@@ -50,9 +50,9 @@ PASSAGE_SENTENCES = 2  # a clause and the sentence that qualifies it (conditions
 # leave-one-dev-set-out cross-validation (weights 0/0.5/1/2/3/5 × budgets 1–5%; refusals counted on the set
 # left out): the most out-of-scope refused with ≤ 5% false refusals there is budget 2%, weight 3 — 44/190 (23%)
 # refused at 9/190 (4.7%); budget 5% / weight 5 would refuse 64/190 but at 20/190 (10.5%). MIN_PASSAGE is then
-# calibrated on all 564 at 2%: 42/210 refused at 7/354. Blind hold-out (eval/refusal_holdout.jsonl, 80 new
-# questions by two more writers, scored once after these choices): 12/40 refused at 4/40 answerable refused
-# (the earlier 0.3315/weight-5 gate on the same questions: 19/40 at 13/40).
+# calibrated on all 564 at 2%: 42/210 refused at 7/354. Blind hold-out (then eval/refusal_holdout.jsonl, now
+# refusal_dev6.jsonl: 80 new questions by two more writers, scored once after these choices): 12/40 refused at
+# 4/40 answerable refused (the earlier 0.3315/weight-5 gate on the same questions: 19/40 at 13/40).
 # The target (≥90% refused at ≤5% false refusals) is NOT met offline: at ≤5% false refusals on a new
 # writer's questions, about a quarter of out-of-scope questions are refused. Tried and measured: unit-level
 # coverage 5/20 (eval set); IDF or general-Chinese-frequency weights 5-7/20; e5 cosine of the best unit (raw,

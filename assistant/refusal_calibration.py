@@ -32,13 +32,15 @@ from assistant.settings import Settings
 from assistant.types import Turn
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
-# Calibrated on together with the eval set: five sets of 60–80 visitor questions by different writers, half of
+# Calibrated on together with the eval set: ten sets of 60–80 visitor questions by different writers, half of
 # them out of scope (eval/README.md).
-DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", "2", "3", "4", "5", "6"))
+DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", *map(str, range(2, 11))))
 # The lexical gate's constants (assistant/refusal.py) were calibrated on the first five; refusal_dev6.jsonl was
-# its blind hold-out (12/40 refused at 4/40), then became training data for the learned check.
+# its blind hold-out (12/40 refused at 4/40), then became training data for the learned check, and so did
+# refusal_dev10.jsonl, stop 10's hold-out of the learned check; dev7–9 were written in stop 11 to train it.
 LEXICAL_DEV = DEV_QUESTIONS[:5]
-HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"  # 80 questions, never used for any choice: the test
+# 79 questions by two writers of stop 11 (u, v), never used for any choice: the test of what is shipped.
+HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 # The false-refusal budget the threshold is calibrated to. Calibrating at 5% gave ~10% false refusals on a dev
 # set left out (a new writer's questions), so the budget itself is chosen by that cross-validation.

@@ -44,11 +44,6 @@ def test_unstated_and_the_line_that_says_so() -> None:
     assert missing_detail_line("zh", ()) == ""
 
 
-@pytest.fixture(scope="module")
-def assistant(indexed_settings) -> PolicyAssistant:
-    return PolicyAssistant(indexed_settings)
-
-
 def test_the_sentence_stating_the_asked_time_limit_is_quoted(assistant: PolicyAssistant) -> None:
     answer = assistant.ask("How long does the review take for the returnee hukou?")
     assert not answer.refused and answer.missing_details == ()

@@ -70,11 +70,6 @@ OWN_ANSWERABLE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def assistant(indexed_settings) -> PolicyAssistant:
-    return PolicyAssistant(indexed_settings)
-
-
 def _issuers(assistant: PolicyAssistant) -> set[str]:
     return {d.issuer for d in assistant.documents() if getattr(d, "issuer", None)}
 

@@ -13,11 +13,6 @@ from assistant.types import Answer, Turn
 TITLE = "关于服务具有全球影响力的科技创新中心建设实施更加开放的国内人才引进政策的实施办法"
 
 
-@pytest.fixture(scope="module")
-def assistant(indexed_settings) -> PolicyAssistant:
-    return PolicyAssistant(indexed_settings)
-
-
 def _all_quotes_verbatim(answer: Answer, assistant: PolicyAssistant) -> None:
     units = {u.id: u.text for u in assistant._load().store.all_units()}
     for c in answer.citations:
