@@ -34,12 +34,13 @@ from assistant.types import Turn
 EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
 # Calibrated on together with the eval set: ten sets of 60–80 visitor questions by different writers, half of
 # them out of scope (eval/README.md).
-DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", *map(str, range(2, 11))))
+DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", *map(str, range(2, 14))))
 # The lexical gate's constants (assistant/refusal.py) were calibrated on the first five; refusal_dev6.jsonl was
 # its blind hold-out (12/40 refused at 4/40), then became training data for the learned check, and so did
-# refusal_dev10.jsonl, stop 10's hold-out of the learned check; dev7–9 were written in stop 11 to train it.
+# refusal_dev10.jsonl, stop 10's hold-out of the learned check; dev7–9 and dev11–12 were written in stop 11 to
+# train it (11–12 rich in asked details, stated or not), and dev13 was stop 11's first hold-out (u/v).
 LEXICAL_DEV = DEV_QUESTIONS[:5]
-# 79 questions by two writers of stop 11 (u, v), never used for any choice: the test of what is shipped.
+# Questions by two more writers of stop 11, never used for any choice: the test of what is shipped.
 HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 # The false-refusal budget the threshold is calibrated to. Calibrating at 5% gave ~10% false refusals on a dev

@@ -30,7 +30,7 @@ from assistant.service import PolicyAssistant
 
 # Everyday questions written for this test, in no labelled file: the lexical gate answers most of them with the
 # nearest clauses (医保 and 报销 occur in the policies), the learned check refuses them (measured 2026-12-03:
-# p 0.79–0.96, the threshold is ~0.63).
+# p 0.95–1.00, the threshold is ~0.76).
 EVERYDAY = [
     "驾驶证到期了怎么换证？",
     "How do I get my driving licence renewed?",
@@ -131,8 +131,8 @@ def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(inde
                                                                             assistant: PolicyAssistant) -> None:
     """Fit again from eval/ with the shipped C and budget: the same threshold and direction, and with each
     labelled set left out in turn (every part of the model fitted without it) ≥ 50% of out-of-scope questions
-    refused at ≤ 5% of the answerable ones of every set (measured 2026-12-03, eleven sets: 234/410 at 9/554,
-    worst set 5.0%)."""
+    refused at ≤ 5% of the answerable ones of every set (measured 2026-12-03, fourteen sets: 343/530 at 12/673,
+    worst set 4.3%)."""
     shipped = AnswerabilityModel.load(MODEL_PATH)
     assert shipped is not None
     calibration = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["calibration"]
@@ -143,7 +143,7 @@ def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(inde
     vectors = query_vectors(assistant._load().embeddings, samples)  # noqa: SLF001
     sets = ("questions.jsonl", *(p.name for p in DEV_QUESTIONS))
     cv = cross_validate(samples, vectors, c, budget, sets)
-    assert cv.counts.n_out == 410 and cv.counts.out_refused >= 0.50 * cv.counts.n_out
+    assert cv.counts.n_out == 530 and cv.counts.out_refused >= 0.55 * cv.counts.n_out
     assert cv.worst_false_refusals <= 0.05
     from assistant.answerability_calibration import train
 
