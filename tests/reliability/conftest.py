@@ -1,5 +1,5 @@
 """Reliability fixtures: the real app on loopback (the UI tests' start-up helpers), a warm PolicyAssistant on the
-real index, and the switchable stand-in LLM endpoint (llm_standin.py)."""
+real index, and the switchable stand-in LLM endpoint (tests/llm_standin.py)."""
 
 from __future__ import annotations
 

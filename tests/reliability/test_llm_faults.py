@@ -1,7 +1,7 @@
 """Issue 6.2 — the LLM endpoint fails in every way, through the UI API: an extractive answer within the configured
 timeout, with a visible notice; LLM answers again once the endpoint recovers.
 
-The endpoint is the stand-in of llm_standin.py (a real HTTP server the test drives), not a model. The answer
+The endpoint is the stand-in of tests/llm_standin.py (a real HTTP server the test drives), not a model. The answer
 owner's tests cover the chain; this covers the app end to end (gradio_client -> server -> PolicyAssistant ->
 HTTP) and the recovery, in one running app, as a kiosk would live through it.
 """
@@ -61,7 +61,7 @@ def test_llm_down_slow_500_broken_then_recovers(llm: StandinLLM, llm_assistant, 
     assert "stand-in LLM" in out["answer"]
 
     survived = []
-    for mode, notice_words in [("error", ["HTTP 500"]), ("slow", ["超时", "timed out"]),
+    for mode, notice_words in [("http500", ["HTTP 500"]), ("slow", ["超时", "timed out"]),
                                ("broken", ["语言模型"]), ("down", ["无法连接", "could not be reached"])]:
         if mode == "down":
             llm.stop()
@@ -88,7 +88,7 @@ def test_llm_down_slow_500_broken_then_recovers(llm: StandinLLM, llm_assistant, 
     llm.mode = "ok"
     out, _ = _timed(client, "/ask", QUESTION)
     assert out["mode"] == "llm" and out["notice"] is None, out
-    assert survived == ["error", "slow", "broken", "down"]
+    assert survived == ["http500", "slow", "broken", "down"]
 
 
 def test_llm_failure_during_a_follow_up_falls_back_once(llm: StandinLLM, llm_assistant, app_factory) -> None:
