@@ -118,7 +118,8 @@ class HybridRetriever:
         if units:
             bm25.index(tokens, show_progress=False)
         expander = CrossLingualExpander(self.processor, df)
-        lexicon = CorpusLexicon(self.processor, "\n".join(f"{u.doc_title}\n{u.text}" for u in units), df, expander)
+        lexicon = CorpusLexicon(self.processor, "\n".join(f"{u.doc_title}\n{u.text}" for u in units), df, expander,
+                                self.settings.data_dir / "lexicon-evidence.json")
         self.index = _Index(units, {u.id: i for i, u in enumerate(units)},
                             {d.doc_id: d for d in self.store.documents()}, bm25, df, expander, lexicon)
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),

@@ -20,6 +20,7 @@ from assistant.chain import AnswerChain
 from assistant.prompts import PromptLibrary
 from assistant.rwlock import ReadWriteLock
 from assistant.settings import Settings
+from assistant.textproc import default_processor
 from assistant.types import Answer, SearchHit, Turn
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class PolicyAssistant:
                 from ingest.store import IndexNotFound, UnitStore
 
                 self.prompts.check()
+                default_processor().preload()  # jieba's tables load meanwhile (the retriever's processor)
                 embeddings = build_embeddings(self.settings)
                 store = UnitStore.open(self.settings, embeddings, create=False)
                 retriever = HybridRetriever(self.settings, store, embeddings)

@@ -6,6 +6,8 @@ test, which shows the check reads the indexed text rather than a list of known g
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from assistant.crosslingual import CrossLingualExpander
@@ -62,3 +64,39 @@ def test_lemma_candidates_cover_inflections_and_british_spellings() -> None:
     assert {"license"} <= lemma_candidates("licence")
     assert {"organize"} <= lemma_candidates("organise")
     assert {"repay"} <= lemma_candidates("repaying")
+
+
+def test_the_evidence_cache_is_read_back_and_recomputed_when_the_corpus_changes(tmp_path) -> None:
+    processor = default_processor()
+    text = "本办法适用于持有居住证的人才。住房公积金按规定缴存。"
+    vocab = {t: 1 for t in processor.tokenize(text)}
+    cache = tmp_path / "data" / "lexicon-evidence.json"
+
+    def build(corpus: str) -> CorpusLexicon:
+        return CorpusLexicon(processor, corpus, vocab, CrossLingualExpander(processor, vocab), cache)
+
+    computed = build(text)
+    key = json.loads(cache.read_text(encoding="utf-8"))["key"]
+    read_back = build(text)
+    assert (read_back._en_known, read_back._en_present, read_back._zh_things) == (  # noqa: SLF001
+        computed._en_known, computed._en_present, computed._zh_things)  # noqa: SLF001
+    assert read_back.uncovered("a loan") == ("loan",) and read_back.uncovered("residence permit") == ()
+
+    changed = build(text + "个人贷款按规定办理。")  # a re-ingest: the cached evidence no longer applies
+    assert json.loads(cache.read_text(encoding="utf-8"))["key"] != key
+    assert changed.uncovered("a loan") == ()
+
+    cache.write_text("{not json", encoding="utf-8")  # a damaged file costs time, never an answer
+    assert build(text).uncovered("a loan") == ("loan",)
+    assert json.loads(cache.read_text(encoding="utf-8"))["key"] == key
+
+
+def test_an_unwritable_cache_still_serves(tmp_path) -> None:
+    processor = default_processor()
+    text = "住房公积金按规定缴存。"
+    vocab = {t: 1 for t in processor.tokenize(text)}
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")  # the cache's directory can't be created under a file
+    lexicon = CorpusLexicon(processor, text, vocab, CrossLingualExpander(processor, vocab),
+                            blocker / "lexicon-evidence.json")
+    assert lexicon.uncovered("高考需要什么条件") == ("高考", "条件")

@@ -48,3 +48,22 @@ def test_own_tokenizer_leaves_global_jieba_alone(tp):
     tp.tokenize("留学回国人员")
     assert tp._tokenizer() is not jieba.dt
     assert "留学回国人员" not in jieba.dt.FREQ  # our user dictionary did not leak into jieba's global one
+
+
+
+@pytest.mark.parametrize("text", ["留学生落户要什么条件", "居住证积分和创业投资孵化器", "科创板上市企业核心团队持股"])
+def test_tags_match_a_pos_tokenizer_that_reads_its_own_table(text: str) -> None:
+    """The shared word-tag table (textproc._pos_tokenizer) tags exactly as jieba's own POSTokenizer over the same
+    dictionaries, the domain dictionary's words included; and the preload thread does the loading."""
+    import jieba.posseg
+
+    from assistant.textproc import USER_DICT
+
+    shared = TextProcessor()
+    shared.preload().join(timeout=60)
+    assert shared._pos is not None  # noqa: SLF001 — the preload thread loaded the tagger
+    own = jieba.Tokenizer()
+    own.load_userdict(str(USER_DICT))
+    expected = [(p.word, p.flag) for p in jieba.posseg.POSTokenizer(own).lcut(text, HMM=False)]
+    assert shared.tagged_words(text) == expected
+    assert any(flag == "n" and len(word) >= 3 for word, flag in expected)  # a domain term, tagged as a noun
