@@ -13,9 +13,15 @@ eval set, one refused 27% of its answerable 几年/多少 questions — hence th
 left out" (assistant/answerability_calibration.py).
 
 What it learned is about one corpus and one embedding model. So the model file records both — the embedding
-model id and a fingerprint of the indexed document titles — and applies only when the live index matches:
-after staff ingest other policy files, what the compilation covers has changed, and the assistant falls back to
-the lexical gate (with a logged warning) until someone recalibrates with `calibrate-refusal --write-model`.
+model id and the titles of the documents it was trained for (and their fingerprint) — and applies only where
+they hold. When staff *add* policy files, it still judges questions whose retrieved clauses all come from the
+documents it knows, and defers to the lexical gate for any question that retrieves a clause of a new document
+(added_documents; it learned that 驾照 is out of scope, not that a new 驾照 policy isn't). Measured 2026-12-04 on
+this machine, each of the 13 documents treated in turn as the new one: 192–338/530 out-of-scope questions
+refused at 9–20/673 answerable ones (worst set 4.3–7.5%), against 115/530 at 21/673 (worst set 12.5%) had it
+been switched off, as it was until then (`calibrate-refusal` prints this table). When a
+trained document is gone (or re-titled), or the embedding model differs, it doesn't apply at all and the lexical
+gate decides alone (a logged warning) until someone recalibrates with `calibrate-refusal --write-model`.
 Serving is a dot product (no scikit-learn at run time); training uses scikit-learn.
 """
 
@@ -81,6 +87,9 @@ class AnswerabilityModel:
     # Training mean and standard deviation of gate_inputs()[1:]; empty = a support-only model (stop 10's format).
     lexical_mean: tuple[float, ...] = ()
     lexical_std: tuple[float, ...] = ()
+    # The trained document titles, sorted (their corpus_fingerprint() is `corpus`); empty in stop 15's format,
+    # which then applies to its exact compilation only.
+    documents: tuple[str, ...] = ()
 
     def p_out_of_scope(self, vector: Sequence[float], f: RefusalFeatures) -> float:
         v = np.asarray(vector, dtype=np.float64)[None, :]
@@ -93,7 +102,42 @@ class AnswerabilityModel:
         return float(fitted.predict(v, gate_inputs(f)[None, :1 + n_lex])[0])
 
     def applies_to(self, embedding_model: str, titles: Iterable[str]) -> bool:
-        return embedding_model == self.embedding_model and corpus_fingerprint(titles) == self.corpus
+        """True for exactly the compilation and embedding model it was trained for."""
+        return self.added_documents(embedding_model, titles) == frozenset()
+
+    def added_documents(self, embedding_model: str, titles: Iterable[str]) -> frozenset[str] | None:
+        """The live index's titles it wasn't trained for — empty for its own compilation — or None when it
+        doesn't apply at all: another embedding model, or a trained document no longer indexed."""
+        if embedding_model != self.embedding_model:
+            return None
+        live = {t.strip() for t in titles if t and t.strip()}
+        if corpus_fingerprint(live) == self.corpus:
+            return frozenset()
+        trained = set(self.documents)
+        if not trained or not trained <= live:
+            return None
+        return frozenset(live - trained)
+
+    def describe_fit(self, embedding_model: str, titles: Iterable[str]) -> str | None:
+        """One line for the staff who run ingest: how this index departs from what the check was trained for,
+        and what that means for refusals; None when it is exactly that."""
+        live = {t.strip() for t in titles if t and t.strip()}
+        added = self.added_documents(embedding_model, live)
+        fix = "recalibrate with `policy-assistant calibrate-refusal --write-model` on labelled questions"
+        if added == frozenset():
+            return None
+        if added:
+            return (f"{len(added)} indexed document(s) are new to the learned out-of-scope check (trained on "
+                    f"{len(self.documents)}); questions that retrieve their clauses are judged by the lexical "
+                    f"refusal gate alone. To have the learned check judge them too, {fix}.")
+        if embedding_model != self.embedding_model:
+            why = f"it was trained with {self.embedding_model}, this index uses {embedding_model or 'another model'}"
+        elif self.documents:
+            gone = sorted(set(self.documents) - live)
+            why = f"{len(gone)} of the {len(self.documents)} documents it was trained for are not indexed ({gone[0]})"
+        else:
+            why = "this index holds other documents than it was trained for"
+        return f"the learned out-of-scope check is off: {why}; the lexical refusal gate decides alone. To turn it on, {fix}."
 
     def save(self, path: Path = MODEL_PATH) -> None:
         data = asdict(self)
@@ -111,9 +155,12 @@ class AnswerabilityModel:
             std = tuple(float(x) for x in data.get("lexical_std", ()))
             if len(mean) != len(std) or len(mean) > len(gate_inputs(RefusalFeatures(0.0, 0.0, 0))) - 1:
                 raise ValueError("lexical_mean and lexical_std don't match the gate's inputs")
+            documents = tuple(str(t) for t in data.get("documents", ()))
+            if documents and corpus_fingerprint(documents) != data["corpus"]:
+                raise ValueError("its documents don't match its corpus fingerprint")
             return cls(data["embedding_model"], data["corpus"], tuple(float(c) for c in data["coef"]),
                        float(data["intercept"]), float(data["threshold"]), str(data.get("calibration", "")),
-                       mean, std)
+                       mean, std, documents)
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("answerability model %s unreadable (%s); using the lexical refusal gate only", path, exc)
             return None

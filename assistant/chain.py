@@ -49,9 +49,13 @@ class AnswerChain:
 
     def __init__(self, settings: Settings, retriever: Any, prompts: PromptLibrary,
                  chat_model: BaseChatModel | None = None, dense_probe: Any = None,
-                 answerability: AnswerabilityModel | None = None) -> None:
+                 answerability: AnswerabilityModel | None = None,
+                 unfamiliar_documents: frozenset[str] = frozenset()) -> None:
         self.settings = settings
         self.answerability = answerability  # the learned refusal check, only when it applies to this index
+        # Titles indexed after it was trained: it has never seen what they cover, so it doesn't judge questions
+        # that retrieve their clauses (assistant/answerability.py).
+        self.unfamiliar_documents = unfamiliar_documents
         self.retriever = retriever
         self.prompts = prompts
         self.chat_model = chat_model
@@ -118,7 +122,8 @@ class AnswerChain:
     def _gate(self, state: State) -> State:
         f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"),
                                       state.get("uncovered", ()), question=state["standalone"])
-        if self.answerability is not None and f.n_concepts:
+        if (self.answerability is not None and f.n_concepts
+                and not any(h.doc_title in self.unfamiliar_documents for h in state["hits"])):
             # The query vector is the one dense retrieval just computed (the embedder's query cache).
             vector = self.retriever.embeddings.embed_query(state["standalone"])
             f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f),

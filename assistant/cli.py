@@ -133,7 +133,27 @@ def _ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: b
         for s in report.skipped:
             sk.add_row(Text(s.name), Text(s.reason))
         console.print(sk)
+    _print_refusal_fit(settings, report.model_id)
     return report
+
+
+def _print_refusal_fit(settings: Settings, model_id: str) -> None:
+    """After an ingest, say how the learned refusal check relates to the index now (assistant/answerability.py):
+    staff adding policy files should know which questions it no longer judges, and how to change that."""
+    from assistant.answerability import AnswerabilityModel
+    from ingest.embed import build_embeddings
+    from ingest.store import UnitStore
+
+    model = AnswerabilityModel.load() if settings.learned_refusal else None
+    if model is None:
+        return
+    try:
+        titles = [d.title for d in UnitStore.open(settings, build_embeddings(settings), create=False).documents()]
+    except Exception:  # noqa: BLE001 — the ingest itself succeeded; this note is only advice
+        return
+    note = model.describe_fit(model_id, titles) if titles else None
+    if note:
+        console.print(Text("Refusal: " + note), style="yellow")
 
 
 # --- docs -----------------------------------------------------------------------------------------------

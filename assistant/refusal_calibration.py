@@ -68,6 +68,7 @@ class Sample:
     out_of_scope: bool
     group: str = ""  # the question file: cross-validation leaves one dev file out at a time
     standalone: str = ""  # the condensed query the gate saw (embedded for the learned check)
+    hit_docs: tuple[str, ...] = ()  # the document titles of the retrieved units the gate read
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def collect_features(settings: Settings, questions: Path, assistant=None) -> lis
         state = chain.prepare.invoke({"question": row["question"], "history": history})
         out.append(Sample(str(row.get("id", f"q{i + 1:03d}")), row["question"], lexical_only(state["features"]),
                           "out_of_scope" in (row.get("type"), row.get("label")), questions.name,
-                          state["standalone"]))
+                          state["standalone"], tuple(h.doc_title for h in state["hits"])))
     return out
 
 
@@ -170,7 +171,7 @@ def _counts(name: str, rows: list[tuple[Sample, bool]]) -> str:
 
 def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] = DEV_QUESTIONS,
                     holdout: Path | None = HOLDOUT_QUESTIONS, write_model: bool = False) -> str:
-    from assistant.answerability_calibration import query_vectors, report_lines, train
+    from assistant.answerability_calibration import grown_index_lines, query_vectors, report_lines, train
     from assistant.service import PolicyAssistant
 
     assistant = PolicyAssistant(settings)
@@ -193,6 +194,7 @@ def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] =
     learned = train(everything, query_vectors(parts.embeddings, everything), (questions.name, *dev_sets),
                     parts.embeddings.model_id, [d.title for d in parts.retriever.index.docs.values()])
     lines += report_lines(learned)
+    lines += grown_index_lines(everything, learned.chosen)
     if write_model:
         learned.model.save()
         assistant = PolicyAssistant(settings)  # reload: the chain picks up the model just written

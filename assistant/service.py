@@ -82,29 +82,32 @@ class PolicyAssistant:
                                         "run `policy-assistant ingest` first")
                 chat = build_chat_model(self.settings) if self.settings.llm_enabled else None
                 # No dense probe for the refusal gate: calibration gave it no weight (see assistant/refusal.py).
-                chain = AnswerChain(self.settings, retriever, self.prompts, chat,
-                                    answerability=self._answerability(retriever))
+                model, unfamiliar = self._answerability(retriever)
+                chain = AnswerChain(self.settings, retriever, self.prompts, chat, answerability=model,
+                                    unfamiliar_documents=unfamiliar)
                 self._parts = _Parts(embeddings, store, retriever, chain)
                 log.info("assistant ready in %.1f s (%d units, mode=%s)", time.perf_counter() - t0,
                          len(retriever.index.units), "llm" if chat else "extractive")
         return self._parts
 
-    def _answerability(self, retriever: Any) -> AnswerabilityModel | None:
-        """The learned refusal check when it was trained for this embedding model and these documents; else
-        None, and the lexical gate decides (assistant/answerability.py says why)."""
+    def _answerability(self, retriever: Any) -> tuple[AnswerabilityModel | None, frozenset[str]]:
+        """The learned refusal check and the indexed documents it wasn't trained for, when it was trained for
+        this embedding model and the index still holds all its documents; else (None, ∅) and the lexical gate
+        decides (assistant/answerability.py says why)."""
         if not self.settings.learned_refusal:
-            return None
+            return None, frozenset()
         model = AnswerabilityModel.load()
         if model is None:
-            return None
+            return None, frozenset()
         model_id = getattr(retriever.embeddings, "model_id", "")
-        if not model.applies_to(model_id, (d.title for d in retriever.index.docs.values())):
-            log.warning("the learned refusal check was trained for %s on the default compilation; this index "
-                        "(%s, %d documents) differs, so the lexical refusal gate decides alone. Recalibrate "
-                        "with `policy-assistant calibrate-refusal --write-model` on labelled questions.",
-                        model.embedding_model, model_id, len(retriever.index.docs))
-            return None
-        return model
+        titles = [d.title for d in retriever.index.docs.values()]
+        added = model.added_documents(model_id, titles)
+        if added is None:
+            log.warning("%s", model.describe_fit(model_id, titles))
+            return None, frozenset()
+        if added:
+            log.info("%s", model.describe_fit(model_id, titles))
+        return model, added
 
     def _current(self) -> _Parts:
         """The loaded parts, after picking up an ingest made since (checked every index_refresh_seconds).
@@ -127,8 +130,9 @@ class PolicyAssistant:
                     from assistant.retrieval import HybridRetriever
 
                     retriever = HybridRetriever(self.settings, parts.store, parts.embeddings)
+                    model, unfamiliar = self._answerability(retriever)
                     chain = AnswerChain(self.settings, retriever, self.prompts, parts.chain.chat_model,
-                                        answerability=self._answerability(retriever))
+                                        answerability=model, unfamiliar_documents=unfamiliar)
                     self._parts = _Parts(parts.embeddings, parts.store, retriever, chain)
                     log.info("index changed on disk: reloaded %d units", len(retriever.index.units))
         return self._parts  # type: ignore[return-value]

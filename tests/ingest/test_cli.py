@@ -90,3 +90,20 @@ def test_ingest_with_unreachable_server_is_a_clear_error(tmp_path: Path, unused_
     result = run("ingest", "--data-dir", str(tmp_path), env=env)
     assert result.exit_code == 1
     assert f"127.0.0.1:{unused_port}" in result.output and "Traceback" not in result.output
+
+
+def test_ingest_tells_staff_what_an_added_or_pruned_document_means_for_refusals(indexed_settings: Settings,
+                                                                             tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(indexed_settings.data_dir, data)
+    extra = tmp_path / "extra.txt"
+    extra.write_text("上海市测试用停车补贴办法\n第一条 对象\n园区企业可以申请停车补贴,每年最高三万元。\n", encoding="utf-8")
+    result = run("ingest", "--data-dir", str(data))  # the default corpus again: nothing to say
+    assert result.exit_code == 0 and "Refusal:" not in result.output, result.output
+    result = run("ingest", str(extra), "--data-dir", str(data))
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "Refusal: 1 indexed document(s) are new to the learned out-of-scope check" in flat, result.output
+    result = run("ingest", str(extra), "--prune", "--data-dir", str(data))  # the compilation removed
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 0 and "the learned out-of-scope check is off: 13 of the 13 documents" in flat, flat
