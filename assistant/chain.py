@@ -21,9 +21,13 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.answerability import AnswerabilityModel
 from assistant.citations import has_valid_marker, verify_llm_answer
+from assistant.compose import missing_detail_line, uncovered_line
 from assistant.condense import condense_offline
-from assistant.details import asked_details, missing_detail_line, unstated
-from assistant.extractive import answer_language, build_extractive_answer, uncovered_line
+from assistant.details import asked_details, unstated
+from assistant.eligibility.facts import merge_facts
+from assistant.eligibility.scope import out_of_scope
+from assistant.eligibility.verdict import decide
+from assistant.extractive import answer_language, build_extractive_answer
 from assistant.llm import UnusableOutput, failure_notice
 from assistant.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
 from assistant.refusal import (
@@ -63,6 +67,7 @@ class AnswerChain:
         self._prompt_lines = _distinctive_lines(prompts, chat_model is not None)
         self.prepare: Runnable = (RunnableLambda(self._condense, name="condense")
                                   | RunnableLambda(self._retrieve, name="retrieve")
+                                  | RunnableLambda(self._understand, name="eligibility")
                                   | RunnableLambda(self._gate, name="refusal_gate"))
         extractive = RunnableLambda(self._extractive, name="extractive_answer")
         generate: Runnable = extractive
@@ -119,9 +124,29 @@ class AnswerChain:
         return _timed({**state, "hits": hits, "expanded": expanded, "dense_top": dense, "uncovered": uncovered},
                       "retrieve", t0)
 
+    def _understand(self, state: State) -> State:
+        """The visitor's facts (this question and the earlier ones), the verdict of the retrieved clauses'
+        rules on them, and whether the question is about another place or a later year than anything indexed."""
+        t0 = time.perf_counter()
+        asked = [t.content for t in state.get("history") or [] if t.role == "user"] + [state["question"]]
+        facts = merge_facts(asked)
+        hits: list[SearchHit] = state["hits"]
+        rules = self.retriever.rules.for_units([h.id for h in hits])
+        verdict = decide(asked, facts, rules) if facts else None
+        docs = self.retriever.index.docs.values()
+        newest = max((d.effective for d in docs if d.effective), default=None)
+        scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)
+        return _timed({**state, "facts": facts, "verdict": verdict, "scope": scope}, "eligibility", t0)
+
     def _gate(self, state: State) -> State:
+        if state.get("scope") is not None:
+            return {**state, "features": features(state["expanded"], state["hits"], None, state.get("uncovered", ()),
+                                                  question=state["standalone"]), "refuse": True}
         f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"),
                                       state.get("uncovered", ()), question=state["standalone"])
+        if state.get("verdict") is not None:
+            # The visitor's own facts meet or miss the retrieved clauses' conditions: the question is in scope.
+            return {**state, "features": f, "refuse": False}
         if (self.answerability is not None and f.n_concepts
                 and not any(h.doc_title in self.unfamiliar_documents for h in state["hits"])):
             # The query vector is the one dense retrieval just computed (the embedder's query cache).
@@ -133,7 +158,7 @@ class AnswerChain:
     def _refusal(self, state: State) -> Answer:
         return refusal_answer(state["lang"], state["hits"], self.prompts, standalone_query=state["standalone"],
                               timings=state.get("timings"), uncovered=state["features"].uncovered,
-                              missing=state["features"].unstated)
+                              missing=state["features"].unstated, scope=state.get("scope"))
 
     def _extractive(self, state: State) -> Answer:
         t0 = time.perf_counter()
@@ -149,7 +174,7 @@ class AnswerChain:
                                          standalone_query=state["standalone"],
                                          hedge_department=department if weak else None,
                                          uncovered=f.uncovered, asked=asked_details(state["standalone"]),
-                                         department=department)
+                                         department=department, verdict=state.get("verdict"))
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 

@@ -14,9 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Literal
-
-AnswerLang = Literal["zh", "en"]
 
 _NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 
@@ -37,12 +34,6 @@ _STATES: dict[str, re.Pattern[str]] = {
 }
 DETAIL_KINDS = tuple(_ASKS)
 
-_NAMES: dict[AnswerLang, dict[str, str]] = {
-    "zh": {"amount": "具体金额", "rate": "具体比例或利率", "time_limit": "具体期限或办理时间"},
-    "en": {"amount": "an amount", "rate": "a rate", "time_limit": "a time limit or processing time"},
-}
-
-
 def asked_details(question: str) -> tuple[str, ...]:
     """The kinds of detail the question asks for, in DETAIL_KINDS order."""
     return tuple(kind for kind, pattern in _ASKS.items() if pattern.search(question))
@@ -56,13 +47,3 @@ def unstated(kinds: Iterable[str], texts: Iterable[str]) -> tuple[str, ...]:
     """The asked kinds that none of the texts states."""
     texts = list(texts)
     return tuple(kind for kind in kinds if not any(states(kind, t) for t in texts))
-
-
-def missing_detail_line(lang: AnswerLang, kinds: Iterable[str]) -> str:
-    """"The quoted clauses don't state an amount." — said before the quotes, so nobody reads one into them."""
-    names = [_NAMES[lang][k] for k in kinds]
-    if not names:
-        return ""
-    if lang == "zh":
-        return "所引条款没有写明" + "、".join(names) + "。"
-    return f"The quoted clauses don't state {' or '.join(names)}. "

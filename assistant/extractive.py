@@ -17,10 +17,13 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.citations import Sentence, normalize, split_sentences, verify_citations
+from assistant.compose import Findings, opening
 from assistant.crosslingual import Concept, ExpandedQuery, detect_language
-from assistant.details import missing_detail_line, states, unstated
+from assistant.details import states, unstated
+from assistant.direct import direct_answer
+from assistant.eligibility.verdict import Verdict
 from assistant.textproc import default_processor, has_cjk
-from assistant.types import Answer, Citation, SearchHit, Validity
+from assistant.types import Answer, Citation, SearchHit
 from assistant.validity import validity_for_hits, validity_label
 
 AnswerLang = Literal["zh", "en"]
@@ -174,7 +177,8 @@ def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list
 def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
                             notice: str | None = None, standalone_query: str = "",
                             hedge_department: str | None = None, uncovered: Sequence[str] = (),
-                            asked: Sequence[str] = (), department: str | None = None) -> Answer:
+                            asked: Sequence[str] = (), department: str | None = None,
+                            verdict: Verdict | None = None) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
     evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
@@ -204,46 +208,11 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     missing = unstated(asked, (c.quote for c in citations if c.verified))
     if missing and hedge_department is None:
         hedge_department = department
-    lead = (uncovered_line(lang, uncovered) + missing_detail_line(lang, missing)
-            + lead_line(lang, cited_hits, validity, hedge_department))
+    direct = direct_answer(standalone_query or question, passages, validity, asked, expanded)
+    shown_uncovered = () if verdict is not None or direct is not None else tuple(uncovered)
+    lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
+                            missing=missing, hedge_department=hedge_department))
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
-                  uncovered_terms=tuple(uncovered), missing_details=missing)
-
-
-def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:
-    """"The policies never use the word X" — a checked fact about the corpus, said before the closest clauses."""
-    if not uncovered:
-        return ""
-    if lang == "zh":
-        return "汇编政策中没有出现“" + "”“".join(uncovered) + ("”这个词。" if len(uncovered) == 1 else "”这些词。")
-    words = "”, “".join(uncovered)
-    return f"The compiled policies never use the word{'s' if len(uncovered) > 1 else ''} “{words}”. "
-
-
-def lead_line(lang: AnswerLang, cited: Sequence[SearchHit], validity: Sequence[Validity],
-              hedge_department: str | None = None) -> str:
-    """One line naming where the answer rests and, if so, that the policy's period has ended; hedged
-    (with whom to ask) when the evidence is weak."""
-    if not cited:
-        return ""
-    first = cited[0]
-    v = next((x for x in validity if x.doc_title == first.doc_title), None)
-    more = len({h.doc_title for h in cited}) > 1
-    if lang == "zh":
-        label = validity_label(v, "zh") if v and v.status != "in_force" else ""
-        status = f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else ""  # not 该文件文件…
-        also = "等文件" if more else ""
-        if hedge_department:
-            return (f"汇编政策中可能没有与您的问题完全对应的规定。最接近的是《{first.doc_title}》{first.locator}"
-                    f"{also}{status}，原文如下；如不适用，请向{hedge_department}咨询：")
-        return f"《{first.doc_title}》{first.locator}{also}对此有规定{status}，相关条款原文如下："
-    status = f" (that policy: {validity_label(v, 'en')})" if v and v.status != "in_force" else ""
-    also = " and other documents" if more else ""
-    if hedge_department:
-        return (f"The compiled policies may not answer this exactly. The closest clauses are in "
-                f"《{first.doc_title}》 {first.locator}{also}{status}, quoted below; if they don't fit your "
-                f"case, please ask {hedge_department}:")
-    return (f"The compiled policies address this in 《{first.doc_title}》 {first.locator}{also}{status}; "
-            f"the relevant clauses, quoted word for word:")
+                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict)

@@ -20,6 +20,7 @@ from functools import lru_cache
 from assistant.citations import normalize, split_sentences
 from assistant.crosslingual import ExpandedQuery
 from assistant.details import asked_details, unstated
+from assistant.eligibility.scope import OutOfScope
 from assistant.extractive import AnswerLang, _informative, _tokens, concept_in
 from assistant.prompts import PromptLibrary
 from assistant.textproc import (
@@ -224,11 +225,12 @@ def department_of(hits: Sequence[SearchHit], lang: AnswerLang) -> str:
 def refusal_answer(lang: AnswerLang, hits: Sequence[SearchHit], prompts: PromptLibrary,
                    mode: str = "extractive", notice: str | None = None, standalone_query: str = "",
                    timings: dict[str, float] | None = None, uncovered: Sequence[str] = (),
-                   missing: Sequence[str] = ()) -> Answer:
-    """Say the compiled policies don't cover it (naming the question's words they never use) and whom to ask
-    (prompts/refusal.md)."""
+                   missing: Sequence[str] = (), scope: OutOfScope | None = None) -> Answer:
+    """Say the compiled policies don't cover it (why, when it is another place's or a later year's rules;
+    naming the question's words they never use) and whom to ask (prompts/refusal.md)."""
     text = prompts.render("refusal", language=lang, closest_title=hits[0].doc_title if hits else "",
-                          department=department_of(hits, lang), uncovered=list(uncovered))
+                          department=department_of(hits, lang), uncovered=list(uncovered),
+                          reason=scope.reason(lang) if scope else "")
     return Answer(answer=text, citations=[], refused=True, validity=[], mode=mode,  # type: ignore[arg-type]
                   notice=notice, standalone_query=standalone_query, timings_ms=dict(timings or {}),
                   uncovered_terms=tuple(uncovered), missing_details=tuple(missing))

@@ -28,6 +28,7 @@ from assistant.lexicon import CorpusLexicon
 from assistant.settings import Settings
 from assistant.textproc import STOPWORDS, TOKENIZER_VERSION, USER_DICT, TextProcessor, default_processor
 from assistant.types import SearchHit
+from ingest.eligibility.rulebook import RULES_FILE, RuleBook
 from ingest.models import content_hash
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class _Index:
     df: dict[str, int]
     expander: CrossLingualExpander
     lexicon: CorpusLexicon
+    rules: RuleBook  # the eligibility rules read out of these units at ingest
     token_scores: dict[str, np.ndarray] = field(default_factory=dict)  # BM25 score vector per token
 
     @property
@@ -120,14 +122,19 @@ class HybridRetriever:
         expander = CrossLingualExpander(self.processor, df)
         lexicon = CorpusLexicon(self.processor, "\n".join(f"{u.doc_title}\n{u.text}" for u in units), df, expander,
                                 self.settings.data_dir / "lexicon-evidence.json")
+        rules = RuleBook.load_or_build(self.settings.data_dir / RULES_FILE, units)
         self.index = _Index(units, {u.id: i for i, u in enumerate(units)},
-                            {d.doc_id: d for d in self.store.documents()}, bm25, df, expander, lexicon)
+                            {d.doc_id: d for d in self.store.documents()}, bm25, df, expander, lexicon, rules)
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
                  len(expander.cedict))
 
     @property
     def expander(self) -> CrossLingualExpander:
         return self.index.expander
+
+    @property
+    def rules(self) -> RuleBook:
+        return self.index.rules
 
     def uncovered_terms(self, query: str) -> tuple[str, ...]:
         """The query's topic words that no indexed unit uses (see assistant/lexicon.py)."""

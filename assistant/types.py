@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from assistant.eligibility.verdict import Verdict
 
 ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force"]
 
@@ -73,6 +76,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     uncovered_terms: tuple[str, ...] = ()  # the question's topic words that no indexed policy uses
     missing_details: tuple[str, ...] = ()  # asked details (amount, rate, time_limit) no quoted clause states
+    verdict: Verdict | None = None  # the eligibility verdict on the visitor's facts, when they bear on a rule
 
     def to_json(self) -> dict:
         return {
@@ -82,5 +86,14 @@ class Answer:
             "validity": [v.to_json() for v in self.validity],
             "mode": self.mode,
             "uncovered_terms": list(self.uncovered_terms),  # added 2026-12-02 (the contract only grows)
-            "missing_details": list(self.missing_details),  # added 2026-12-02, stop 9
+            "missing_details": list(self.missing_details),  # added 2026-12-02
+            "verdict": self.verdict_json(),  # added 2026-12-06
         }
+
+    def verdict_json(self) -> dict | None:
+        """The verdict; "not_covered" for a refusal; None when the question states no facts a rule uses."""
+        if self.verdict is not None:
+            return self.verdict.to_json()
+        if self.refused and self.standalone_query:  # a refusal, not a notice about unusable input
+            return {"outcome": "not_covered", "facts": [], "rules": []}
+        return None

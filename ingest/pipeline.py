@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.settings import Settings
+from ingest.eligibility.rulebook import RULES_FILE, RuleBook
 from ingest.embed import CachedEmbeddings, build_embeddings
 from ingest.load import SkippedFile, load_sources
 from ingest.manifest import Manifest, SourceEntry, now_iso, read_manifest, write_manifest
@@ -175,6 +176,8 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, prune: bool 
         if total or deleted:
             store.mark_updated(now)
         progress("store", max(1, len(stale)), max(1, len(stale)))
+        # 5. The eligibility rules read out of every indexed clause, stored beside the index.
+        RuleBook.build(store.all_units()).save(settings.data_dir / RULES_FILE)
         report = IngestReport(
             documents=sum(len(p.documents) for p in parsed), units_total=sum(len(p.units) for p in parsed),
             units_written=total, units_deleted=deleted, texts_embedded=emb.embedded_count - embedded_before,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.details import asked_details, missing_detail_line, states, unstated
+from assistant.compose import missing_detail_line
+from assistant.details import asked_details, states, unstated
 from assistant.service import PolicyAssistant
 
 

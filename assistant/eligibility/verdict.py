@@ -1,0 +1,283 @@
+"""The verdict: the rules of the retrieved clauses checked against the visitor's facts.
+
+Each condition is met, unmet or unknown (never guessed). A rule is met when no requirement is unmet and at
+least one was decided by a stated fact; unmet when some requirement is. The outcome is
+- yes: some rule of the kind asked for is met (the best such outcome is named);
+- no: every rule of that kind the facts bear on is unmet (the failing condition, and the best rule that *is*
+  met, e.g. "不能直接落户…；但可以由7年缩短为3年");
+- depends: the answer turns on something not said. An amount with no "first round"/"cumulative" is read both
+  ways when the rules tell the two apart, and each reading is a branch.
+No verdict when the facts bear on no rule (a question that asks what the conditions are).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from assistant.eligibility.facts import Fact
+from ingest.eligibility.model import Condition, Rule, Status
+from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS
+
+VerdictOutcome = Literal["yes", "no", "depends", "not_covered"]
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
+_NUMERIC = ("amount", "percent", "duration", "multiple", "count", "age")
+# Roles a visitor holds one of: a partner is not a vice president, an analyst neither.
+_EXCLUSIVE_ROLE_LADDERS = {"partner", "management"}
+
+# Which outcomes a question asks about.
+_ASKS: list[tuple[str, re.Pattern[str]]] = [
+    ("direct", re.compile(r"直接|directly|straight away|right away|immediately|at once|outright", re.I)),
+    ("shorten", re.compile(r"缩短|少等|几年|多少年|[7七]年|shorten|how many years|\b7[- ]year|seven[- ]year|"
+                           r"wait less|cut the", re.I)),
+    ("points", re.compile(r"积分|加分|多少分|\bpoints?\b", re.I)),
+    ("benefit", re.compile(r"补贴|补助|奖励|资助|贴息|subsid|grant|reward|bonus", re.I)),
+    ("hukou", re.compile(r"落户|户口|户籍|居转户|hukou|residency|settle", re.I)),
+]
+_FAMILIES = {"direct": {"direct_hukou"}, "shorten": {"shorten"}, "points": {"points"},
+             "benefit": {"subsidy", "reward", "other"}, "hukou": {"direct_hukou", "apply_hukou", "shorten"}}
+
+
+@dataclass(frozen=True)
+class CheckedCondition:
+    condition: Condition
+    status: Status
+    fact: Fact | None = None
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: Rule
+    status: Status  # met / unmet / unknown
+    conditions: tuple[CheckedCondition, ...]  # the conditions the checklist shows (the chosen option each)
+    facts_used: int = 0  # how many of the visitor's facts decided one of its conditions, in any option
+
+    @property
+    def unmet(self) -> list[CheckedCondition]:
+        return [c for c in self.conditions if c.status == "unmet"]
+
+    @property
+    def unknown(self) -> list[CheckedCondition]:
+        return [c for c in self.conditions if c.status == "unknown"]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One reading of the facts (e.g. "the 500万 was a first round") and what it leads to."""
+
+    reading: str | None  # the qualifier assumed, or None when nothing had to be assumed
+    best: RuleCheck | None  # the best met rule of the asked kind
+    nearest: RuleCheck | None  # when none is met: the rule of the asked kind closest to being met
+    fallback: RuleCheck | None  # when none is met: the best met rule of another kind
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: VerdictOutcome
+    facts: tuple[Fact, ...]
+    branches: tuple[Branch, ...]
+    checks: tuple[RuleCheck, ...]  # every rule the facts bear on, best first
+    asked: str  # the kind of outcome asked about: direct, shorten, points, benefit, hukou or any
+    ambiguous_fact: Fact | None = None  # the fact read in two ways, for "depends"
+
+    @property
+    def main(self) -> RuleCheck | None:
+        b = self.branches[0]
+        return b.best or b.nearest
+
+    def to_json(self) -> dict:
+        return {"outcome": self.outcome, "facts": [f.to_json() for f in self.facts],
+                "rules": [{"doc_title": c.rule.doc_title, "locator": c.rule.locator,
+                           "outcome_text": c.rule.outcome.text, "status": c.status,
+                           "conditions": [{"text": x.condition.text, "status": x.status} for x in c.conditions]}
+                          for c in self.checks]}
+
+
+def asked_kind(question: str) -> str:
+    for name, pattern in _ASKS:
+        if pattern.search(question):
+            return name
+    return "any"
+
+
+def rank(rule: Rule) -> float:
+    """How good an outcome is for the visitor: direct hukou > may apply > fewer years > points > money."""
+    o = rule.outcome
+    if o.kind == "direct_hukou":
+        return 100.0
+    if o.kind == "apply_hukou":
+        return 90.0
+    if o.kind == "shorten":
+        return 80.0 - (o.value or 0.0)
+    if o.kind == "points":
+        return 50.0 + (o.value or 0.0) / 1000
+    return 40.0 + (o.value or 0.0) / 1e9
+
+
+def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts: Sequence[Fact]) -> bool:
+    if c.kind != f.kind:
+        return False
+    if c.kind in ("role", "credential"):
+        return c.level == f.level
+    if c.topics and f.topics:
+        return bool(c.topics & f.topics)
+    # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant.
+    return (sum(x.kind == c.kind for x in rule_conditions) == 1
+            and sum(x.kind == f.kind for x in facts) == 1)
+
+
+def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition]) -> CheckedCondition:
+    if c.kind == "role":
+        stated = [f for f in facts if f.kind == "role"]
+        same = [f for f in stated if f.level == c.level]
+        if any(f.negated for f in same):
+            return CheckedCondition(c, "unmet", next(f for f in same if f.negated))  # "我不是法人"
+        same = [f for f in same if not f.negated]
+        stated = [f for f in stated if not f.negated]
+        if same:
+            best = max(same, key=lambda f: f.value)
+            return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
+        other = [f for f in stated if f.level in _EXCLUSIVE_ROLE_LADDERS]
+        if c.level in _EXCLUSIVE_ROLE_LADDERS and other:
+            return CheckedCondition(c, "unmet", other[0])
+        return CheckedCondition(c, "unknown")
+    if c.kind == "credential":
+        same = [f for f in facts if f.kind == "credential" and f.level == c.level]
+        if not same:
+            return CheckedCondition(c, "unknown")
+        best = max(same, key=lambda f: f.value)
+        if best.value >= (c.value or 0) and "abroad" in c.qualifiers and "abroad" not in best.qualifiers:
+            return CheckedCondition(c, "unknown", best)  # a degree earned abroad: not said where it was earned
+        return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
+    if c.kind not in _NUMERIC or c.value is None or c.op is None:
+        return CheckedCondition(c, "unknown")
+    for f in facts:
+        if not _matches(c, f, rule_conditions, facts):
+            continue
+        wanted = c.qualifiers & set(EXCLUSIVE_QUALIFIERS)
+        stated = f.qualifiers & set(EXCLUSIVE_QUALIFIERS)
+        if wanted and stated and not wanted & stated:
+            return CheckedCondition(c, "unmet", f)  # a cumulative sum says nothing for a first-round threshold
+        ok = _OPS[c.op](f.value, c.value)
+        if not ok and f.more and c.op in (">=", ">") and f.value == c.value:
+            ok = True
+        return CheckedCondition(c, "met" if ok else "unmet", f)
+    return CheckedCondition(c, "unknown")
+
+
+def check_rule(rule: Rule, facts: Sequence[Fact]) -> RuleCheck:
+    everything = rule.conditions
+    shown: list[CheckedCondition] = []
+    statuses: list[Status] = []
+    used: set[int] = set()
+    for req in rule.requirements:
+        options = [[_check(c, facts, everything) for c in option] for option in req.options]
+        used |= {id(x.fact) for o in options for x in o if x.fact is not None and x.status != "unknown"}
+        option_status = ["unmet" if any(x.status == "unmet" for x in o) else
+                         "met" if all(x.status == "met" for x in o) else "unknown" for o in options]
+        measurable_unmet = any(s == "unmet" for s in option_status)
+        if "met" in option_status:
+            chosen, status = options[option_status.index("met")], "met"
+        elif "unknown" in option_status and not (
+                measurable_unmet and all(all(x.condition.kind == "other" for x in o)
+                                         for o, s in zip(options, option_status, strict=True) if s == "unknown")):
+            # Show the option the facts got furthest with; list its unknowns as things to check.
+            i = max((i for i, s in enumerate(option_status) if s == "unknown"),
+                    key=lambda i: sum(x.status == "met" for x in options[i]))
+            chosen, status = options[i], "unknown"
+        else:
+            # Every measurable route fails; a route the facts can't test ("企业挂牌上市") is only listed.
+            failing = [o for o, s in zip(options, option_status, strict=True) if s == "unmet"]
+            chosen, status = min(failing, key=lambda o: sum(x.status == "unmet" for x in o)), "unmet"
+        statuses.append(status)  # type: ignore[arg-type]
+        shown.extend(chosen)
+    if "unmet" in statuses:
+        status: Status = "unmet"
+    elif any(x.status == "met" for x in shown):
+        status = "met"
+    else:
+        status = "unknown"
+    return RuleCheck(rule, status, tuple(shown), len(used))
+
+
+def engagement(check: RuleCheck) -> int:
+    """How many of the visitor's facts a rule's check used: the rule they are talking about uses most."""
+    return check.facts_used
+
+
+def _focus(rules: Sequence[Rule], facts: Sequence[Fact], family: set[str]) -> list[Rule]:
+    """The asked kind's rules the facts bear on most, and other rules borne on at least as much. A
+    founder's 两年多 also matches a tech-transfer article's "服务满2年", but the founder's rule uses all
+    three facts and that one only one."""
+    checks = [(r, engagement(check_rule(r, facts))) for r in rules]
+    in_family = [n for r, n in checks if r.outcome.kind in family and n]
+    top = max(in_family, default=0) or max((n for _, n in checks), default=0)
+    if not top:
+        return []
+    return [r for r, n in checks if n >= top or (r.outcome.kind in family and n == top)]
+
+
+def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | None, list[Fact], Fact | None]]:
+    """The facts as given, or — when an amount says neither "first round" nor "cumulative" and the rules
+    set different thresholds for the two — one reading for each."""
+    for i, f in enumerate(facts):
+        if f.kind != "amount" or f.qualifiers & set(EXCLUSIVE_QUALIFIERS):
+            continue
+        seen = {q for r in rules for c in r.conditions if c.kind == "amount" and _matches(c, f, r.conditions, facts)
+                for q in c.qualifiers & set(EXCLUSIVE_QUALIFIERS)}
+        if len(seen) > 1:
+            return [(q, [*facts[:i], replace(f, qualifiers=f.qualifiers | {q}), *facts[i + 1:]], f)
+                    for q in EXCLUSIVE_QUALIFIERS if q in seen]
+    return [(None, list(facts), None)]
+
+
+def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str]) -> Branch:
+    checks = [check_rule(r, facts) for r in rules]
+    engaged = [c for c in checks if c.facts_used]
+    asked = [c for c in engaged if c.rule.outcome.kind in family]
+    # The rule the facts meet most fully; of those, the one with least left to check; then the best outcome.
+    met = sorted((c for c in asked if c.status == "met"),
+                 key=lambda c: (-sum(x.status == "met" for x in c.conditions), len(c.unknown), -rank(c.rule)))
+    if met:
+        return Branch(reading, met[0], None, None)
+    # The rule closest to being met; of equals the easiest (if even that one fails, the visitor learns the
+    # lowest bar: "首轮200万元").
+    nearest = min((c for c in asked if c.status == "unmet"),
+                  key=lambda c: (len(c.unmet), rank(c.rule)), default=None)
+    others = sorted((c for c in engaged if c.status == "met" and c.rule.outcome.kind not in family),
+                    key=lambda c: -rank(c.rule))
+    return Branch(reading, None, nearest, others[0] if others else None)
+
+
+def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule]) -> Verdict | None:
+    """The verdict for these facts over these rules, or None when the facts bear on none of them.
+    `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
+    if not facts or not rules:
+        return None
+    asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
+    family = _FAMILIES.get(asked, {r.outcome.kind for r in rules})
+    rules = _focus(rules, facts, family)
+    if not rules:
+        return None
+    readings = _readings(facts, rules)
+    branches = [_branch(q, fs, rules, family) for q, fs, _ in readings]
+    if all(b.best is None and b.nearest is None for b in branches):
+        return None
+    if len(branches) > 1:
+        outcomes = {(b.best.rule.outcome.kind, b.best.rule.outcome.value) if b.best else None for b in branches}
+        if len(outcomes) == 1:  # every reading ends the same: keep the one the facts support best
+            keep = max(range(len(branches)), key=lambda i: engagement(branches[i].best) if branches[i].best else 0)
+            branches, readings = [branches[keep]], [readings[keep]]
+    if len(branches) > 1:
+        outcome: VerdictOutcome = "depends"
+    else:
+        outcome = "yes" if branches[0].best is not None else "no"
+    facts_used = readings[0][1] if len(branches) == 1 else list(facts)
+    checks = [check_rule(r, facts_used) for r in rules]
+    engaged = sorted((c for c in checks if c.facts_used),
+                     key=lambda c: ({"met": 0, "unknown": 1, "unmet": 2}[c.status], -rank(c.rule)))
+    return Verdict(outcome, tuple(facts_used), tuple(branches), tuple(engaged), asked,
+                   readings[0][2] if len(branches) > 1 else None)

@@ -1,0 +1,105 @@
+"""The rules of every indexed document, stored next to the index (`DATA_DIR/rules.json`), rebuilt by ingest.
+
+The file is keyed by the indexed units and the extractor's version: a server reading an index whose rules
+file is missing or stale (an index on a Chroma server, a newer extractor) rebuilds them in memory from the
+units it holds, which takes milliseconds, so answers never use rules of other text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from ingest.eligibility.extract import extract_rules
+from ingest.eligibility.model import Condition, Outcome, Requirement, Rule
+
+log = logging.getLogger(__name__)
+
+# Bump when extraction changes what it reads, so stored rules are rebuilt.
+EXTRACTOR_VERSION = 1
+RULES_FILE = "rules.json"
+
+
+def units_key(units: Sequence) -> str:
+    h = hashlib.sha256(f"v{EXTRACTOR_VERSION}".encode())
+    for u in sorted(units, key=lambda u: u.id):
+        h.update(f"\x1f{u.id}\x1e{u.text}".encode())
+    return h.hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    key: str
+    rules: tuple[Rule, ...]
+
+    @classmethod
+    def build(cls, units: Sequence) -> RuleBook:
+        ordered = sorted(units, key=lambda u: (u.doc_id, u.order))
+        rules: list[Rule] = []
+        for _, doc_units in itertools.groupby(ordered, key=lambda u: u.doc_id):
+            rules.extend(extract_rules(list(doc_units)))
+        return cls(units_key(units), tuple(rules))
+
+    def for_units(self, unit_ids: Sequence[str]) -> list[Rule]:
+        """Rules whose spans lie in any of these units, in the order of `unit_ids`, then document order."""
+        rank = {uid: i for i, uid in enumerate(unit_ids)}
+        hit = [r for r in self.rules if any(u in rank for u in r.unit_ids or (r.unit_id,))]
+        return sorted(hit, key=lambda r: min(rank.get(u, len(rank)) for u in r.unit_ids or (r.unit_id,)))
+
+    def documents(self) -> list[str]:
+        return list(dict.fromkeys(r.doc_title for r in self.rules))
+
+    # --- storage ---------------------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"key": self.key, "extractor_version": EXTRACTOR_VERSION,
+                "rules": [_rule_to_store(r) for r in self.rules]}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+
+    @classmethod
+    def load_or_build(cls, path: Path, units: Sequence) -> RuleBook:
+        key = units_key(units)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") == key:
+                return cls(key, tuple(_rule_from_store(r) for r in data["rules"]))
+            log.info("rules in %s are for another index or extractor; reading them from the units", path)
+        except FileNotFoundError:
+            log.info("no %s next to the index; reading the rules from the units", path.name)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("unreadable %s (%s); reading the rules from the units", path, exc)
+        return cls.build(units)
+
+
+def _fields(obj: object) -> dict:
+    out = {}
+    for f in fields(obj):  # type: ignore[arg-type]
+        v = getattr(obj, f.name)
+        out[f.name] = sorted(v) if isinstance(v, frozenset) else v
+    return out
+
+
+def _rule_to_store(r: Rule) -> dict:
+    return {"unit_id": r.unit_id, "doc_title": r.doc_title, "locator": r.locator, "unit_ids": list(r.unit_ids),
+            "outcome": _fields(r.outcome),
+            "requirements": [[[_fields(c) for c in option] for option in req.options] for req in r.requirements]}
+
+
+def _condition(d: dict) -> Condition:
+    return Condition(**{**d, "topics": frozenset(d["topics"]), "qualifiers": frozenset(d["qualifiers"])})
+
+
+def _rule_from_store(d: dict) -> Rule:
+    reqs = tuple(Requirement(tuple(tuple(_condition(c) for c in option) for option in req))
+                 for req in d["requirements"])
+    return Rule(d["unit_id"], d["doc_title"], d["locator"], Outcome(**d["outcome"]), reqs, tuple(d["unit_ids"]))

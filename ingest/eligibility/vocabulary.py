@@ -1,0 +1,125 @@
+"""The words eligibility is stated in, in Chinese and English, for clauses and visitors alike.
+
+These are the general terms of Chinese administrative eligibility (what a threshold is about, the
+qualifiers that change it, the roles and credentials with their ladders), not phrases of any one policy file:
+the extractor is tested on made-up policies it has never seen (tests/assistant/data/madeup_policies).
+"""
+
+from __future__ import annotations
+
+import re
+
+# What a threshold is about. A clause's condition and a visitor's fact are compared only when they share a
+# topic (or one side names none): 持股12% is a stake, never a 技术合同履行率.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "investment": ("投资", "融资", "风投", "创投", "融了", "融到", "募资", "到账", "到位", "invest", "funding", "funded", "raised", "raise", "financing",
+                   "round", "venture", "vc money"),
+    "stake": ("持股", "股份", "股权", "股比", "stake", "shares", "share of", "equity", "own "),
+    "work": ("工作", "任职", "担任", "从事", "干了", "在职", "入职", "服务", "上班", "work", "employed", "served",
+             "serving", "been there", "been at", "job", "as vp", "as a vp"),
+    "social_insurance": ("社会保险", "社保", "social insurance", "social security"),
+    "wage": ("平均工资", "社平", "缴费基数", "基数", "工资", "年薪", "月薪", "薪", "average wage", "average salary",
+             "salary", "wage", "pay "),
+    "tax": ("所得税", "个税", "纳税", "缴税", "税", "tax"),
+    "trade": ("交易额", "技术合同", "技术交易", "成交", "transaction", "deals", "contracts", "technology trade"),
+    "capital": ("注册资金", "注册资本", "资本金", "registered capital", "paid-in capital", "paid in capital",
+                "capital"),
+    "revenue": ("营业收入", "主营业务收入", "营收", "销售收入", "revenue", "turnover", "sales"),
+    "profit": ("利润", "profit", "margin"),
+    "growth": ("增长", "增幅", "growth", "grew", "growing"),
+    "employees": ("员工", "招用", "雇", "employee", "staff", "hire", "hired", "headcount"),
+    "study": ("学习", "留学", "在外", "进修", "访问学者", "回国", "归国", "study", "studied", "abroad", "overseas",
+              "came back", "returned", "back to china", "back in china"),
+    "contract": ("合同有效期", "劳动合同", "聘用合同", "contract"),
+    "age": ("年龄", "周岁", "岁", "age", "years old"),
+    "rent": ("租金", "房租", "租房", "rent"),
+    "area": ("面积", "平方米", "area", "square met"),
+}
+
+QUALIFIERS: dict[str, tuple[str, ...]] = {
+    "first_round": ("首轮", "第一轮", "首次融资", "天使轮", "first round", "first-round", "initial round", "seed"),
+    "cumulative": ("累计", "总共", "一共", "合计", "总计", "加起来", "cumulative", "in total", "total",
+                   "altogether", "combined", "overall", "all rounds", "so far"),
+    "paid_in": ("实缴", "paid-in", "paid in", "paid up", "paid-up"),
+    "abroad": ("国外", "境外", "国(境)外", "国（境）外", "海外", "留学", "美国", "英国", "日本", "德国", "法国",
+               "加拿大", "澳大利亚", "新加坡", "韩国", "abroad", "overseas", "foreign", "in the us", "in the uk",
+               "american", "british", "in germany", "in japan", "in canada", "in australia"),
+    "continuous": ("连续", "持续", "continuous", "consecutive", "in a row", "straight", "without a break"),
+}
+# Qualifiers that exclude each other: a sum is either a first round or a cumulative total.
+EXCLUSIVE_QUALIFIERS = ("first_round", "cumulative")
+
+# Ladders: a fact meets a condition on the same ladder when its rung is at least the condition's rung.
+# (term, ladder, rung); longer terms first so 高级技师 is not read as 技师.
+_LEVEL_TERMS: list[tuple[str, str, int]] = [
+    ("博士", "degree", 4), ("doctorate", "degree", 4), ("doctoral", "degree", 4), ("phd", "degree", 4),
+    ("ph.d", "degree", 4), ("硕士", "degree", 3), ("master", "degree", 3),
+    ("学士", "degree", 2), ("本科", "degree", 2), ("bachelor", "degree", 2), ("undergraduate", "degree", 2),
+    ("大专", "degree", 1), ("专科", "degree", 1), ("associate degree", "degree", 1),
+    ("高级技师", "skill", 2), ("senior technician", "skill", 2), ("一级职业资格", "skill", 2),
+    ("技师", "skill", 1), ("technician", "skill", 1), ("二级职业资格", "skill", 1),
+    ("正高级", "title", 3), ("副高级", "title", 2), ("高级专业技术职务", "title", 2), ("高级职称", "title", 2),
+    ("senior professional title", "title", 2), ("中级职称", "title", 1),
+]
+_ROLE_TERMS: list[tuple[str, str, int]] = [
+    ("合伙人", "partner", 1), ("partner", "partner", 1), ("gp", "partner", 1),
+    ("董事长", "management", 4), ("chairman", "management", 4), ("总经理", "management", 3),
+    ("ceo", "management", 3), ("general manager", "management", 3), ("president", "management", 3),
+    ("副总裁", "management", 2), ("vice president", "management", 2), ("vp", "management", 2),
+    ("高级管理", "management", 2), ("senior management", "management", 2), ("senior manager", "management", 2),
+    ("经理", "management", 1), ("manager", "management", 1), ("director", "management", 1),
+    ("普通员工", "management", 0), ("employee", "management", 0), ("analyst", "management", 0),
+    ("associate", "management", 0), ("staff member", "management", 0),
+    ("法定代表人", "legal_rep", 1), ("法人代表", "legal_rep", 1), ("法人", "legal_rep", 1), ("legal representative", "legal_rep", 1),
+    ("第一大股东", "largest_shareholder", 1), ("largest shareholder", "largest_shareholder", 1),
+    ("biggest shareholder", "largest_shareholder", 1),
+    ("创始人", "founder", 1), ("创业人才", "founder", 1), ("创业者", "founder", 1), ("startup founder", "founder", 1), ("founder", "founder", 1), ("co-founder", "founder", 1), ("cofounder", "founder", 1),
+    ("团队核心成员", "core_member", 1), ("核心成员", "core_member", 1), ("core team member", "core_member", 1),
+    ("负责人", "head", 1), ("第一完成人", "first_completer", 1), ("first completer", "first_completer", 1),
+]
+LEVEL_NAMES_EN = {"degree": {4: "a doctorate", 3: "a master's degree", 2: "a bachelor's degree", 1: "a college diploma"},
+                  "skill": {2: "senior technician (高级技师)", 1: "technician (技师)"},
+                  "title": {3: "a full senior title", 2: "a senior professional title", 1: "an intermediate title"},
+                  "management": {4: "chairman", 3: "general manager", 2: "vice president or above",
+                                 1: "manager", 0: "employee"},
+                  "partner": {1: "partner"}, "legal_rep": {1: "legal representative"},
+                  "largest_shareholder": {1: "largest shareholder"}, "founder": {1: "founder"},
+                  "core_member": {1: "core team member"}, "head": {1: "head of the company"},
+                  "first_completer": {1: "first completer of the contracts"}}
+
+
+def _compile(terms: list[tuple[str, str, int]]) -> re.Pattern[str]:
+    alts = sorted((t for t, _, _ in terms), key=len, reverse=True)
+    # English terms match whole words only ("vp" not inside "vpn"); Chinese terms anywhere.
+    parts = [re.escape(t) if re.search(r"[\u4e00-\u9fff]", t) else rf"\b{re.escape(t)}\b" for t in alts]
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+_LEVEL_RE = _compile(_LEVEL_TERMS)
+_ROLE_RE = _compile(_ROLE_TERMS)
+_LEVELS = {t.lower(): (ladder, rung) for t, ladder, rung in _LEVEL_TERMS}
+_ROLES = {t.lower(): (ladder, rung) for t, ladder, rung in _ROLE_TERMS}
+
+
+def find_levels(text: str) -> list[tuple[int, int, str, str, int]]:
+    """(start, end, kind, ladder, rung) of every credential ("credential") and role ("role") named."""
+    out = []
+    for m in _LEVEL_RE.finditer(text):
+        ladder, rung = _LEVELS[m.group(0).lower()]
+        out.append((m.start(), m.end(), "credential", ladder, rung))
+    for m in _ROLE_RE.finditer(text):
+        if any(s <= m.start() < e for s, e, *_ in out):
+            continue
+        ladder, rung = _ROLES[m.group(0).lower()]
+        out.append((m.start(), m.end(), "role", ladder, rung))
+    return sorted(out)
+
+
+def topics_in(text: str) -> frozenset[str]:
+    low = text.lower()
+    return frozenset(t for t, words in TOPICS.items() if any(w in low for w in words))
+
+
+def qualifiers_in(text: str) -> frozenset[str]:
+    low = text.lower()
+    return frozenset(q for q, words in QUALIFIERS.items() if any(w in low for w in words))
