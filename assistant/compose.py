@@ -228,7 +228,7 @@ def _failed(check: RuleCheck, lang: AnswerLang) -> str:
     parts = []
     for x in check.unmet:
         if lang == "zh":
-            parts.append(f"要求“{_threshold(x, lang)}”{_you(x, lang)}")
+            parts.append(f"需“{_threshold(x, lang)}”{_you(x, lang)}")
         else:
             parts.append(f"it requires {_threshold(x, lang)}{_you(x, lang)}")
     return "；".join(parts) if lang == "zh" else "; ".join(parts)
@@ -243,13 +243,25 @@ def _reading(b: Branch, fact: Fact | None, lang: AnswerLang) -> str:
         b.reading or "", f"if {b.reading}")
 
 
+def _not_phrase(rule: Rule, lang: AnswerLang) -> str:
+    o = rule.outcome
+    if lang == "zh":
+        return {"shorten": f"不能由{_n(o.from_value)}年缩短为{_n(o.value)}年", "direct_hukou": "不能直接申办本市常住户口",
+                "apply_hukou": "按这一条不能申办本市常住户口", "points": f"不能积{_n(o.value)}分"}.get(
+            o.kind, f"不符合“{o.text}”的条件")
+    return {"shorten": f"No, the {_n(o.from_value)} years don't become {_n(o.value)}",
+            "direct_hukou": "No, you can't apply for a Shanghai hukou directly",
+            "apply_hukou": "No, not under this route to a Shanghai hukou",
+            "points": f"No, you don't get the {_n(o.value)} points"}.get(o.kind, f"No, you don't qualify for 「{o.text}」")
+
+
 def verdict_line(v: Verdict, lang: AnswerLang) -> str:
-    """The first, largest line: yes / no / it depends, with the deciding figures."""
-    where = ""
+    """The first, largest line: yes / no / it depends, with the deciding figures. The article is named
+    (the policy's title follows, with the quotes)."""
     main = v.main
+    where = ""
     if main is not None:
-        where = (f"（《{main.rule.doc_title}》{main.rule.locator}）" if lang == "zh"
-                 else f" (《{main.rule.doc_title}》 {main.rule.locator})")
+        where = f"（{main.rule.locator}）" if lang == "zh" else f" ({main.rule.locator})"
     if v.outcome == "depends":
         if lang == "zh":
             parts = [f"{_reading(b, v.ambiguous_fact, lang)}，{_short(b.best.rule, lang) if b.best else '不符合条件'}"
@@ -270,13 +282,12 @@ def verdict_line(v: Verdict, lang: AnswerLang) -> str:
     near = b.nearest
     if near is None:
         return ""
-    wanted = _outcome_phrase(near.rule, lang)
     if lang == "zh":
-        text = f"不能。{wanted.replace('可以', '').replace('可', '', 1)}，{_failed(near, lang)}{where}。"
+        text = f"{_not_phrase(near.rule, lang)}{where}：{_failed(near, lang)}。"
         if b.fallback is not None:
             text += f"但按{b.fallback.rule.locator}，{_outcome_phrase(b.fallback.rule, lang)}。"
         return text
-    text = f"No. For that ({wanted}), {_failed(near, lang)}{where}."
+    text = f"{_not_phrase(near.rule, lang)}{where}: {_failed(near, lang)}."
     if b.fallback is not None:
         text += f" But under {b.fallback.rule.locator}, {_outcome_phrase(b.fallback.rule, lang)}."
     return text

@@ -148,6 +148,33 @@ def select_passages(expanded: ExpandedQuery, hits: Sequence[SearchHit], asked: S
     return passages
 
 
+def verdict_passages(verdict: Verdict, hits: Sequence[SearchHit]) -> list[Passage]:
+    """The sentences holding the deciding rules' outcomes and conditions, for each retrieved unit they are in."""
+    rank = {h.id: i for i, h in enumerate(hits)}
+    checks = [c for b in verdict.branches for c in (b.best or b.nearest, b.fallback) if c is not None]
+    out: list[Passage] = []
+    for check in checks:
+        rule = check.rule
+        spans: dict[str, list[tuple[int, int]]] = {}
+        spans.setdefault(rule.unit_id, []).append((rule.outcome.start, rule.outcome.end))
+        for c in rule.conditions:
+            spans.setdefault(c.unit_id or rule.unit_id, []).append((c.start, c.end))
+        for uid, parts in spans.items():
+            if uid not in rank:
+                continue
+            hit = hits[rank[uid]]
+            lo, hi = min(a for a, _ in parts), max(b for _, b in parts)
+            sentences = [x for x in split_sentences(hit.text) if x.end > lo and x.start < hi]
+            if not sentences:
+                continue
+            start, end = sentences[0].start, sentences[-1].end
+            if any(p.hit is hit and p.start <= start and end <= p.end for p in out):
+                continue
+            out = [p for p in out if not (p.hit is hit and start <= p.start and p.end <= end)]
+            out.append(Passage(rank[uid], hit, start, end, float("inf")))
+    return sorted(out, key=lambda p: (p.hit_rank, p.start))
+
+
 def _keep_conditions_together(sentences: list[Sentence], i: int, keep: dict[int, float]) -> None:
     """Add the sentence a chosen one qualifies ("其中…", "但…") and the list a chosen one introduces ("…:")."""
     score = keep[i]
@@ -187,6 +214,12 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     `department` (a quote without the asked figure doesn't answer "how much")."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits, asked)
+    if verdict is not None:
+        # The clauses the verdict rests on come first, whole sentences: the proof of every figure it states.
+        decisive = verdict_passages(verdict, hits)
+        passages = decisive + [p for p in passages if not any(p.hit is d.hit and p.start < d.end and d.start < p.end
+                                                               for d in decisive)]
+        passages = passages[:max(MAX_QUOTES, len(decisive))]
     if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
         first = split_sentences(hits[0].text)[:1]
         passages = [Passage(0, hits[0], s.start, s.end, 0.0) for s in first]

@@ -92,13 +92,34 @@ def source_card(n: int, citation: Citation, validity: Validity | None, lang: str
     )
 
 
+_CHECK_CLASS = {"✓": "pa-met", "✗": "pa-unmet", "？": "pa-check"}
+
+
+def render_answer_text(answer: Answer) -> str:
+    """The answer's words; with a verdict, its first line as the verdict (the largest line) and the ✓/✗/？
+    lines after it as a checklist."""
+    if answer.verdict is None:
+        return esc_multiline(answer.answer)
+    lines = answer.answer.split("\n")
+    head, rest = lines[0], lines[1:]
+    checks = []
+    while rest and rest[0][:1] in _CHECK_CLASS:
+        checks.append(rest.pop(0))
+    items = "".join(f'<li class="{_CHECK_CLASS[line[0]]}"><span class="pa-mark" aria-hidden="true">{esc(line[0])}'
+                    f'</span>{esc(line[1:].strip())}</li>' for line in checks)
+    checklist = f'<ul class="pa-checklist">{items}</ul>' if items else ""
+    outcome = esc(answer.verdict.outcome)
+    return (f'<div class="pa-verdict pa-verdict-{outcome}" role="heading" aria-level="3">{esc(head)}</div>'
+            f'{checklist}{esc_multiline(chr(10).join(rest))}')
+
+
 def render_answer(answer: Answer, lang: str) -> str:
     parts = []
     if answer.mode == "extractive" and not (answer.refused and not answer.citations):
         detail = f'<span class="pa-notice-detail">{esc(answer.notice)}</span>' if answer.notice else ""
         parts.append(f'<div class="pa-notice" role="note">{esc(t(lang, "extractive"))}{detail}</div>')
     cls = "pa-answer pa-refused" if answer.refused else "pa-answer"
-    parts.append(f'<div class="{cls}">{esc_multiline(answer.answer)}</div>')
+    parts.append(f'<div class="{cls}">{render_answer_text(answer)}</div>')
     if answer.citations:
         by_title = {v.doc_title: v for v in answer.validity}
         cards = "".join(

@@ -33,6 +33,23 @@
   };
   new MutationObserver(follow).observe(document.body, { childList: true, subtree: true, characterData: true });
 
+  // Enter sends the question, Shift+Enter starts a new line. Gradio's multi-line box does the opposite (it
+  // sends on Shift+Enter, from its keypress handler), so both events are taken before it sees them. An Enter
+  // that confirms an input-method candidate (pinyin → 汉字) is left to the input method.
+  const onEnter = (e) => {
+    if (e.key !== "Enter" || e.isComposing || e.keyCode === 229) return;
+    if (!(e.target && e.target.closest && e.target.closest("#pa-question"))) return;
+    e.stopPropagation();
+    if (e.shiftKey) return; // the browser inserts the line break
+    e.preventDefault();
+    if (e.type !== "keydown") return;
+    let btn = document.querySelector("#pa-ask");
+    if (btn && btn.tagName !== "BUTTON") btn = btn.querySelector("button");
+    if (btn && !btn.disabled) btn.click();
+  };
+  document.addEventListener("keydown", onEnter, { capture: true });
+  document.addEventListener("keypress", onEnter, { capture: true });
+
   if (!cfg.kiosk) return;
 
   // Kiosk: wipe the conversation after cfg.idleSeconds without a touch or key press.
