@@ -295,8 +295,9 @@ def ask(ctx: typer.Context,
                 render_answer(console, item.question, answer)
 
 
-# The measurement commands (eval, bench, …) live in their own module; importing it registers them on `app`.
-from assistant import cli_measure  # noqa: E402,F401
+# The measurement commands (eval, bench, …) and `rules` live in their own modules; importing them registers
+# them on `app`.
+from assistant import cli_measure, cli_rules  # noqa: E402,F401
 
 
 def main() -> None:

@@ -59,6 +59,7 @@ class Findings:
     uncovered: Sequence[str] = ()  # named things the question hinges on that no policy uses
     missing: Sequence[str] = ()  # asked details no quote states
     hedge_department: str | None = None  # weak evidence: whom to ask
+    ask: str | None = None  # whom to ask for a detail the clauses don't state
     extra: Sequence[str] = field(default=())
 
 
@@ -68,7 +69,8 @@ def opening(f: Findings) -> str:
     if f.verdict is not None:
         return "\n".join([verdict_line(f.verdict, f.lang), *checklist(f.verdict, f.lang)]) + "\n" \
             + source_line(f)
-    parts = [uncovered_line(f.lang, f.uncovered), missing_detail_line(f.lang, f.missing)]
+    parts = [uncovered_line(f.lang, f.uncovered),
+             missing_detail_line(f.lang, f.missing, None if f.hedge_department else f.ask)]
     if f.direct is not None and not f.missing:
         parts.append(direct_line(f.direct, f.lang))
     parts.append(source_line(f))
@@ -112,14 +114,15 @@ def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:
     return f"The compiled policies never use the word{'s' if len(uncovered) > 1 else ''} “{words}”. "
 
 
-def missing_detail_line(lang: AnswerLang, kinds: Sequence[str]) -> str:
-    """"The quoted clauses don't state an amount." — said before the quotes, so nobody reads one into them."""
+def missing_detail_line(lang: AnswerLang, kinds: Sequence[str], ask: str | None = None) -> str:
+    """"The quoted clauses don't state an amount." — said before the quotes, so nobody reads one into them,
+    with whom to ask for it."""
     names = [_DETAIL_NAMES[lang][k] for k in kinds]
     if not names:
         return ""
     if lang == "zh":
-        return "所引条款没有写明" + "、".join(names) + "。"
-    return f"The quoted clauses don't state {' or '.join(names)}. "
+        return "所引条款没有写明" + "、".join(names) + (f"，请向{ask}咨询。" if ask else "。")
+    return f"The quoted clauses don't state {' or '.join(names)}" + (f"; please ask {ask}. " if ask else ". ")
 
 
 def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:

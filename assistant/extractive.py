@@ -239,12 +239,12 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
     missing = unstated(asked, (c.quote for c in citations if c.verified))
-    if missing and hedge_department is None:
-        hedge_department = department
     direct = direct_answer(standalone_query or question, passages, validity, asked, expanded)
-    shown_uncovered = () if verdict is not None or direct is not None else tuple(uncovered)
+    # An answered question's uncovered words are named only when the answer is hedged anyway (a real gap):
+    # then "the policies never use 公积金" says why. Refusals always name them.
+    shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()
     lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
-                            missing=missing, hedge_department=hedge_department))
+                            missing=missing, hedge_department=hedge_department, ask=department))
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,

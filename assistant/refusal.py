@@ -70,11 +70,12 @@ MIN_PASSAGE = 0.1981
 UNCOVERED_WEIGHT = 3.0
 CALIBRATION = ("min_passage=0.1981 uncovered_weight=3 (eval + five dev sets, 564 questions, calibrated at a 2% "
                "budget; leave-one-dev-set-out: 44/190 out_of_scope refused at 9/190 answerable refused)")
-# Answers that pass the gate with (unit-level) coverage below this, or an uncovered word or unstated detail, are hedged ("may
-# not answer this exactly; ask …"). Measured 2026-12-02 on the answers that pass the gate (eval + dev sets):
-# coverage < 0.55 hedges 2/21 out-of-scope vs 4/185 answerable; < 0.60 2/21 vs 8/185; < 0.65 2/21 vs 11/185
-# (and the Chinese 首轮融资拿到500万… example, coverage 0.57, would read "may not answer this exactly").
-HEDGE_COVERAGE = 0.55
+# Answers that pass the gate are hedged ("may not answer this exactly; ask …") when the top units hold less than
+# this share of the question's concepts that the policies use at all (`known_coverage`). Coverage barely tells
+# answerable from out-of-scope questions among those that pass (`python -m eval.hedges`, all labelled sets:
+# below 0.55, 6.8% of answered answerable questions against 9.4% of answered out-of-scope ones), so the hedge is
+# kept for the clearest gaps: the largest threshold that hedges at most 2% of answered answerable questions.
+HEDGE_COVERAGE = 0.45
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class RefusalFeatures:
     # and the threshold it refuses at. None = the lexical threshold decides.
     out_of_scope_p: float | None = None
     learned_threshold: float | None = None
+    # `coverage` leaving out the words no indexed unit uses: what the clauses hold of what they *could* hold
+    # (for hedging only; the gate reads `coverage`, uncovered words counted against it).
+    known_coverage: float = 0.0
 
     def support(self, uncovered_weight: float) -> float:
         """Passage coverage with each uncovered word, and each asked detail no good passage states, counted as
@@ -190,12 +194,15 @@ def features(expanded: ExpandedQuery, hits: Sequence[SearchHit], dense_top: floa
     views = [_view(h.doc_title + "\n" + h.locator + "\n" + h.text) for h in hits[:COVERAGE_HITS]]
     norm = "".join(n for n, _ in views)  # == normalize() of the joined texts: normalize drops all whitespace
     toks = frozenset().union(*(t for _, t in views))
-    got = sum(c.weight for c in concepts if concept_in(c, norm, toks))
+    found = [c for c in concepts if concept_in(c, norm, toks)]
+    got = sum(c.weight for c in found)
     passages = _passages(concepts, hits)
     best = max((w for w, _ in passages), default=0.0)
+    absent = {w.lower() for w in uncovered}
+    known = sum(c.weight for c in concepts if c.source.lower() not in absent)
     return RefusalFeatures(got / weight if weight else 0.0, float(hits[0].score), len(concepts), dense_top,
                            min(1.0, best / weight) if weight else 0.0, tuple(uncovered), weight,
-                           _unstated_details(question, passages))
+                           _unstated_details(question, passages), known_coverage=min(1.0, got / known) if known else 0.0)
 
 
 def should_refuse(f: RefusalFeatures, t: Thresholds | None = None) -> bool:

@@ -96,6 +96,12 @@ class Verdict:
                           for c in self.checks]}
 
 
+# A question that asks whether the visitor qualifies, rather than what the conditions are.
+_YES_NO = re.compile(r"能不能|能否|可以吗|可不可以|可否|能.{0,16}吗|行不行|行吗|是否|够格|够不够|符合|算不算|有没有(?:资格|机会)|"
+                     r"\b(?:can|could|may) (?:i|we|he|she|they|my|our)\b|\beligible|\bqualif|\b(?:am|is|are) (?:i|he|she|we)\b|"
+                     r"\b(?:do|does|will|would) (?:i|he|she|we|that|this|it)\b", re.I)
+
+
 def asked_kind(question: str) -> str:
     for name, pattern in _ASKS:
         if pattern.search(question):
@@ -124,8 +130,9 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
         return c.level == f.level
     if c.topics and f.topics:
         return bool(c.topics & f.topics)
-    # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant.
-    return (sum(x.kind == c.kind for x in rule_conditions) == 1
+    # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant
+    # (the rule's conditions of this kind are all about one thing, and the visitor gave one such figure).
+    return (len({x.topics for x in rule_conditions if x.kind == c.kind}) == 1
             and sum(x.kind == f.kind for x in facts) == 1)
 
 
@@ -257,6 +264,9 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
     if not facts or not rules:
         return None
+    measured = any(f.kind not in ("role",) for f in facts)
+    if not measured and not any(_YES_NO.search(q) for q in questions):
+        return None  # "创业人才落户有什么条件？" names a role but asks for the conditions, not a verdict
     asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
     family = _FAMILIES.get(asked, {r.outcome.kind for r in rules})
     rules = _focus(rules, facts, family)

@@ -222,7 +222,8 @@ def _group(span: _Span, conditions: list[Condition]) -> list[Requirement]:
     for atom in atoms:
         start = min(c.start for c in atom)
         gap = _PARENS.sub("", span.text[prev_end:start]) if prev_end is not None else ""
-        if groups and gap.strip() == "的":  # "副总裁及以上的高级管理人才": the noun the conditions describe
+        if groups and gap.strip() == "的" and all(c.kind in ("role", "credential") for c in atom):
+            # "副总裁及以上的高级管理人才": the noun the conditions before it describe
             groups[-1][-1] = groups[-1][-1] + tuple(atom)
         elif groups and (_ALTERNATIVE_GAP.search(gap) or (gap.strip() in ("及其", "及", "和") and atom[0].kind == "role"
                                                             and groups[-1][-1][-1].kind == "role")) \

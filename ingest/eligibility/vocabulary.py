@@ -14,7 +14,7 @@ import re
 TOPICS: dict[str, tuple[str, ...]] = {
     "investment": ("投资", "融资", "风投", "创投", "融了", "融到", "募资", "到账", "到位", "invest", "funding", "funded", "raised", "raise", "financing",
                    "round", "venture", "vc money"),
-    "stake": ("持股", "股份", "股权", "股比", "stake", "shares", "share of", "equity", "own "),
+    "stake": ("持股", "股份", "股权", "股比", "stake", "shares", "share of", "equity", "own ", "hold ", "holding"),
     "work": ("工作", "任职", "担任", "从事", "干了", "在职", "入职", "服务", "上班", "work", "employed", "served",
              "serving", "been there", "been at", "job", "as vp", "as a vp"),
     "social_insurance": ("社会保险", "社保", "social insurance", "social security"),

@@ -1,0 +1,81 @@
+"""Hedge rate and out-of-scope refusal over the labelled visitor questions.
+
+    python -m eval.hedges [--data-dir DIR] [--sets all|holdout]
+
+A hedge is an answer to an answerable question that opens by saying the policies never use one of the
+question's words ("汇编政策中没有出现…", "never use the word…") or may not answer it exactly ("可能没有与您的问题
+完全对应", "may not answer this exactly"). The hedge rate is hedged / answered among answerable questions; the
+out-of-scope figure is refused / all among out-of-scope ones. The sets are eval/questions.jsonl (single-turn
+questions), the refusal dev sets and the refusal hold-out; the learned refusal check was fitted on the first
+two, so only the hold-out is out of sample for refusals (the hedge wording was never fitted on any of them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EVAL_DIR = Path(__file__).resolve().parent
+HEDGE = re.compile(r"汇编政策中没有出现|never use the word|可能没有与您的问题完全对应|may not answer this exactly")
+
+
+def labelled(sets: str) -> list[tuple[str, str, str]]:
+    """(set name, question, "answerable" | "out_of_scope")."""
+    out: list[tuple[str, str, str]] = []
+    files = sorted(EVAL_DIR.glob("refusal_dev*.jsonl")) + [EVAL_DIR / "refusal_holdout.jsonl"]
+    if sets == "holdout":
+        files = [EVAL_DIR / "refusal_holdout.jsonl"]
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                q = json.loads(line)
+                out.append((path.stem, q["question"], q["label"]))
+    if sets == "all":
+        for line in (EVAL_DIR / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+            q = json.loads(line)
+            if not q.get("history"):
+                out.append(("questions", q["question"], "out_of_scope" if q["type"] == "out_of_scope" else "answerable"))
+    return out
+
+
+def measure(assistant, questions: Sequence[tuple[str, str, str]]) -> dict:
+    answered = hedged = out_total = out_refused = 0
+    examples: list[str] = []
+    for _, question, label in questions:
+        a = assistant.ask(question)
+        if label == "out_of_scope":
+            out_total += 1
+            out_refused += a.refused
+        elif not a.refused:
+            answered += 1
+            if HEDGE.search(a.answer.split("「")[0]):
+                hedged += 1
+                examples.append(f"{question} → {a.answer.splitlines()[0][:120]}")
+    return {"answered": answered, "hedged": hedged, "hedge_rate": hedged / max(1, answered),
+            "out_of_scope": out_total, "out_of_scope_refused": out_refused, "examples": examples}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--sets", default="all", choices=["all", "holdout"])
+    parser.add_argument("--show", action="store_true")
+    args = parser.parse_args(argv)
+    from assistant.service import PolicyAssistant
+    from assistant.settings import Settings
+
+    settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
+    r = measure(PolicyAssistant(settings), labelled(args.sets))
+    sys.stdout.write(f"answerable answered {r['answered']}, hedged {r['hedged']} ({r['hedge_rate']:.1%}); "
+                     f"out of scope refused {r['out_of_scope_refused']}/{r['out_of_scope']}\n")
+    if args.show:
+        sys.stdout.write("\n".join(r["examples"]) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Facts from questions and conversations, and the verdict they get against rules read from made-up clauses
+(the extractor and the verdict together, no index needed), then the words the composer writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from assistant.compose import checklist, verdict_line
+from assistant.eligibility.facts import merge_facts
+from assistant.eligibility.scope import out_of_scope
+from assistant.eligibility.verdict import decide
+from ingest.eligibility.extract import extract_rules
+from ingest.eligibility.quantities import find_quantities
+
+
+@dataclass(frozen=True)
+class _Unit:
+    id: str
+    doc_title: str
+    locator: str
+    heading_path: tuple[str, ...]
+    text: str
+    doc_id: str = "d"
+    order: int = 0
+
+
+# A made-up policy in the shape of a talent-hukou clause: two tiers and a direct route.
+CLAUSES = [
+    ("一、", "获得创业投资机构首轮创业投资额300万元及以上或累计获得创业投资额800万元及以上的本市企业中持股比例不低于6%的"
+            "创业人才，在企业连续工作满1年的，持有居住证的累计年限可以由6年缩短为4年。"
+            "获得创业投资机构首轮创业投资额600万元及以上或累计获得创业投资额1500万元及以上的本市企业中持股比例不低于6%的"
+            "创业人才，在企业连续工作满1年的，持有居住证的累计年限可以由6年缩短为2年。"),
+    ("二、", "获得创业投资机构首轮创业投资额1200万元及以上的本市企业中持股比例不低于15%的创业人才，在企业连续工作满3年的，"
+            "可以直接申办本市常住户口。"),
+]
+RULES = extract_rules([_Unit(f"u{i}", "某市创业人才办法", loc, (loc,), text, order=i)
+                       for i, (loc, text) in enumerate(CLAUSES)])
+
+
+def _verdict(*messages: str):
+    return decide(list(messages), merge_facts(messages), RULES)
+
+
+def test_the_rules_of_the_made_up_clauses() -> None:
+    assert sorted((r.outcome.kind, r.outcome.value) for r in RULES) == [
+        ("direct_hukou", None), ("shorten", 2.0), ("shorten", 4.0)]
+
+
+def test_facts_in_chinese_english_and_mixed() -> None:
+    facts = merge_facts(["首轮拿了一千二百万投资，我持股16%，干了三年多"])
+    got = {(f.kind, f.value) for f in facts}
+    assert {("amount", 12_000_000), ("percent", 16), ("duration", 36)} <= got
+    amount = next(f for f in facts if f.kind == "amount")
+    assert "first_round" in amount.qualifiers and "investment" in amount.topics
+    en = merge_facts(["I'm a founder with a 7% stake; we raised 9 million yuan in total"])
+    assert {(f.kind, f.value) for f in en} >= {("percent", 7), ("amount", 9_000_000), ("role", 1)}
+    assert "cumulative" in next(f for f in en if f.kind == "amount").qualifiers
+
+
+def test_yes_with_the_best_outcome_and_what_is_left_to_check() -> None:
+    v = _verdict("首轮融资700万，我持股10%，在公司干了两年，能缩短几年？")
+    assert v is not None and v.outcome == "yes"
+    assert v.branches[0].best.rule.outcome.value == 2  # the better of the two tiers both met
+    line = verdict_line(v, "zh")
+    assert line.startswith("可以") and "2年" in line
+    assert any(row.startswith("✓") for row in checklist(v, "zh"))
+
+
+def test_no_names_the_failing_condition_and_what_is_met_instead() -> None:
+    v = _verdict("首轮拿了1300万，持股8%，干了四年，能直接落户吗？")
+    assert v.outcome == "no"
+    near = v.branches[0].nearest
+    assert near.rule.outcome.kind == "direct_hukou" and [x.condition.value for x in near.unmet] == [15]
+    assert v.branches[0].fallback.rule.outcome.value == 2
+    zh, en = verdict_line(v, "zh"), verdict_line(v, "en")
+    assert zh.startswith("不能直接") and "15%" in zh and "8%" in zh and "2年" in zh
+    assert en.startswith("No") and "15%" in en and "8%" in en
+
+
+def test_depends_when_the_kind_of_amount_is_not_said() -> None:
+    v = _verdict("can a founder with 9 million yuan of funding shorten the 6-year requirement?")
+    assert v.outcome == "depends"
+    outcomes = {b.reading: b.best.rule.outcome.value for b in v.branches}
+    assert outcomes == {"first_round": 2, "cumulative": 4}
+    en = verdict_line(v, "en")
+    assert "first round" in en and "become 2" in en and "become 4" in en
+
+
+def test_follow_ups_update_the_facts() -> None:
+    first = "首轮拿了400万，持股7%，干了一年多，能缩短几年？"
+    assert _verdict(first).branches[0].best.rule.outcome.value == 4
+    assert _verdict(first, "那如果是首轮700万呢？").branches[0].best.rule.outcome.value == 2
+    corrected = _verdict("we raised 9 million yuan, I hold 7% and have worked there 2 years. how many years?",
+                         "sorry, it was cumulative")
+    assert corrected.outcome == "yes" and corrected.branches[0].best.rule.outcome.value == 4
+    taken_back = _verdict("I hold 5.9% of the shares and raised 700万 in the first round, how many years?",
+                          "It's exactly 6%, not 5.9%.")
+    assert taken_back.outcome == "yes"
+
+
+def test_just_below_and_exactly_at_a_threshold() -> None:
+    assert _verdict("首轮拿了299万，持股6%，干了一年，能缩短吗？").outcome == "no"
+    assert _verdict("首轮拿了300万，持股6%，干了一年，能缩短吗？").outcome == "yes"
+
+
+def test_no_verdict_without_facts_a_rule_uses() -> None:
+    assert _verdict("创业人才落户有什么条件？") is None
+
+
+def test_every_number_a_verdict_states_is_a_fact_or_a_span_of_a_cited_clause() -> None:
+    for question in ("首轮拿了1300万，持股8%，干了四年，能直接落户吗？", "首轮融资700万，我持股10%，在公司干了两年，能缩短几年？",
+                     "can a founder with 9 million yuan of funding shorten the 6-year requirement?"):
+        v = _verdict(question)
+        spans = [c.text for r in RULES for c in r.conditions] + [r.outcome.text for r in RULES]
+        allowed = {q.value for s in spans for q in find_quantities(s)} | {f.value for f in v.facts}
+        allowed |= {r.outcome.value * 12 for r in RULES if r.outcome.value} | {6 * 12}  # "2 years" is 24 months
+        for lang in ("zh", "en"):
+            stated = [q for q in find_quantities(verdict_line(v, lang))]
+            assert stated and all(q.value in allowed for q in stated), (question, lang, stated)
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("北京户口怎么办理？", "place"), ("What are Shenzhen's hukou rules for graduates?", "place"),
+    ("2025年落户政策有什么新变化？", "year"),
+])
+def test_other_places_and_later_years_are_not_covered(question: str, kind: str) -> None:
+    scope = out_of_scope(question, ["上海市引进人才申办本市常住户口办法 上海市人民政府"], date(2021, 6, 1))
+    assert scope is not None and scope.kind == kind
+    assert scope.reason("zh") and scope.reason("en")
+
+
+@pytest.mark.parametrize("question", ["我在北京读的博士，能在上海落户吗？", "首轮融资500万能缩短几年？",
+                                      "我有北京户口，想迁到上海"])
+def test_the_home_place_and_a_place_only_mentioned_are_in_scope(question: str) -> None:
+    assert out_of_scope(question, ["上海市引进人才申办本市常住户口办法 上海市人民政府"], date(2021, 6, 1)) is None
+
+
+def test_a_policy_staff_add_for_another_place_makes_it_covered() -> None:
+    indexed = ["上海市引进人才申办本市常住户口办法 上海市人民政府", "北京市引进人才管理办法 北京市人力资源和社会保障局"]
+    assert out_of_scope("北京户口怎么办理？", indexed, date(2021, 6, 1)) is None
