@@ -21,7 +21,8 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.answerability import AnswerabilityModel
 from assistant.citations import has_valid_marker, verify_llm_answer
-from assistant.compose import missing_detail_line, uncovered_line
+from assistant.compose import checklist, missing_detail_line, uncovered_line, verdict_line
+from assistant.eligibility.figures import flag_figures, verdict_notes
 from assistant.condense import condense_offline
 from assistant.details import asked_details, unstated
 from assistant.eligibility.facts import merge_facts
@@ -185,7 +186,8 @@ class AnswerChain:
         system = self.prompts.render("system", language=LANG_NAMES[lang], no_answer_token=NO_ANSWER_TOKEN)
         human = self.prompts.render("answer", sources=sources, question=defang(state["question"]),
                                     standalone=defang(state["standalone"]), language=LANG_NAMES[lang],
-                                    no_answer_token=NO_ANSWER_TOKEN)
+                                    no_answer_token=NO_ANSWER_TOKEN,
+                                    verdict=[defang(line) for line in verdict_notes(state.get("verdict"), lang)])
         return [SystemMessage(system), HumanMessage(human)]
 
     # --- public --------------------------------------------------------------------------------------
@@ -238,6 +240,8 @@ class AnswerChain:
             # A model that repeats its instructions (injected, or naive) must not show them to the visitor.
             raise UnusableOutput("prompt_echo")
         checked = verify_llm_answer(text, hits)
+        verdict = state.get("verdict")
+        flagged_text, wrong_figures = flag_figures(checked.text, verdict, state["lang"])
         if checked.unverified and not any(c.verified and c.quote for c in checked.citations):
             # Every quote failed the check: nothing in this reply is known to be the policy's words.
             raise UnusableOutput("unverified")
@@ -245,13 +249,18 @@ class AnswerChain:
         validity = validity_for_hits(cited, self.settings.effective_today())
         lang = state["lang"]
         status = "\n".join(f"《{v.doc_title}》 · {validity_label(v, lang)}" for v in validity)
-        body = f"{checked.text}\n\n{status}" if status else checked.text
+        body = f"{flagged_text}\n\n{status}" if status else flagged_text
         missing = unstated(asked_details(state["standalone"]), (c.quote for c in checked.citations if c.verified))
         # The same checked facts as in extractive answers, said first.
-        body = uncovered_line(lang, uncovered) + missing_detail_line(lang, missing) + body
+        if verdict is not None:  # the computed verdict leads, as in extractive answers
+            body = "\n".join([verdict_line(verdict, lang), *checklist(verdict, lang)]) + "\n" + body
+        else:  # as offline: a word the policies never use is named when the clauses hold little of the question
+            weak = state["features"].known_coverage < HEDGE_COVERAGE
+            body = uncovered_line(lang, uncovered if weak else ()) + missing_detail_line(lang, missing) + body
         return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
-                      unverified_quotes=checked.unverified, standalone_query=state["standalone"],
-                      timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing)
+                      unverified_quotes=checked.unverified + wrong_figures, standalone_query=state["standalone"],
+                      timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing,
+                      verdict=verdict)
 
 
 _PROMPT_TAGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)

@@ -4,6 +4,7 @@ tests start, speaking the wire format of POST /v1/chat/completions (JSON, or ser
 - "ok":             quotes the first sentence of source [1] verbatim with its marker, streamed in several chunks;
 - "fabricate":      one real quote and one invented one (the invented one must be marked unverified);
 - "fabricate_only": only an invented quote (nothing verifiable: the answer must fall back);
+- "wrong_figure":   a real quote, but prose that states figures no source has (7年缩短为1年, 持股2%);
 - "no_marker":      prose with no citation marker (unusable output);
 - "empty":          an empty reply;
 - "no_answer":      the model's "sources don't answer this" token;
@@ -122,6 +123,8 @@ class StandinLLM:
         sentence = next((m.group(0).strip() for m in _SENTENCE.finditer(src.group(1))), src.group(1)[:40])
         if self.mode == "fabricate":
             return f"根据所给条款（stand-in LLM）：「{sentence}」[1] 另外 {_INVENTED}"
+        if self.mode == "wrong_figure":
+            return f"可以由7年缩短为1年，持股只需不低于2%（stand-in LLM）：「{sentence}」[1]"
         return f"根据所给条款（stand-in LLM）：「{sentence}」[1]"
 
     def _respond(self, h: BaseHTTPRequestHandler, body: dict[str, Any]) -> None:

@@ -19,6 +19,11 @@ from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, find_levels, qua
 _NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非|而非|而不是)\s*$", re.I)
 _NO_STAKE = re.compile(r"没有股份|没有持股|不持股|没股份|零持股|no (?:shares|equity|stake)|"
                        r"(?:don't|do not) (?:own|hold) (?:any )?(?:shares|equity)", re.I)
+# "居转户的7年能缩到几年", "能缩短到5年吗": the policy's own period, or the one hoped for, not the visitor's
+_FRAMING_AFTER = re.compile(r"^\s*(?:的)?(?:要求|年限|期限|门槛|requirement|rule|wait|能缩|可以缩|能不能缩|缩短|缩到|能减|减到|"
+                            r"can be (?:cut|shortened)|be shortened|shortened|down to)", re.I)
+_FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it)?(?: to)?|cut(?: it)? to|"
+                             r"down to|become|instead of(?: the)?|from(?: the)?)\s*$", re.I)
 _RETIREMENT = re.compile(r"退休|retire", re.I)
 _CLAUSE_STOP = re.compile(r"[，,。；;！？!?、\n]|\band\b|\bbut\b|但|而且")
 
@@ -76,6 +81,9 @@ def facts_in(text: str) -> list[Fact]:
         context = _context(text, q.start, q.end, bounds)
         kind = q.kind
         if kind == "points" or _NEGATED.search(text[max(0, q.start - 12):q.start]):
+            continue
+        if kind == "duration" and (_FRAMING_AFTER.match(text[q.end:q.end + 12])
+                                   or _FRAMING_BEFORE.search(text[max(0, q.start - 16):q.start])):
             continue
         if kind == "count" and q.value == 1 and not q.text[0].isdigit():
             continue  # "一家创投机构", "一名员工": an article, not a count

@@ -132,8 +132,9 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
         return bool(c.topics & f.topics)
     # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant
     # (the rule's conditions of this kind are all about one thing, and the visitor gave one such figure).
-    return (len({x.topics for x in rule_conditions if x.kind == c.kind}) == 1
-            and sum(x.kind == f.kind for x in facts) == 1)
+    same_kind = [x for x in rule_conditions if x.kind == c.kind]
+    unambiguous = len(same_kind) == 1 or (c.kind == "amount" and len({x.topics for x in same_kind}) == 1)
+    return sum(x.kind == f.kind for x in facts) == 1 and (not c.topics or unambiguous)
 
 
 def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition]) -> CheckedCondition:

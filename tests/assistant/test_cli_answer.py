@@ -38,8 +38,19 @@ def test_ask_json_contract_with_history(indexed_settings, tmp_path: Path) -> Non
     r = run_cli(indexed_settings, "ask", "那如果是累计投资呢？", "--history", str(history), "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    # The contract only grows: the five original fields, plus uncovered_terms and missing_details (2026-12-02).
-    assert set(out) == {"answer", "citations", "refused", "validity", "mode", "uncovered_terms", "missing_details"}
+    # The contract only grows: the five original fields, plus uncovered_terms and missing_details (2026-12-02)
+    # and verdict (2026-12-06).
+    assert set(out) == {"answer", "citations", "refused", "validity", "mode", "uncovered_terms", "missing_details",
+                        "verdict"}
+    # The follow-up re-labels the earlier 500万 as cumulative: 累计500万 meets the 5-year tier, not the 3-year one.
+    verdict = out["verdict"]
+    assert set(verdict) == {"outcome", "facts", "rules"} and verdict["outcome"] == "yes"
+    assert [(f["value"], f["qualifiers"]) for f in verdict["facts"] if f["kind"] == "amount"] == [
+        (5_000_000, ["cumulative", "investment"][:1])]
+    assert all(set(r) >= {"doc_title", "locator", "outcome_text", "conditions"} for r in verdict["rules"])
+    assert "缩短为5年" in verdict["rules"][0]["outcome_text"]
+    assert {c["status"] for r in verdict["rules"] for c in r["conditions"]} <= {"met", "unmet", "unknown"}
+    assert out["answer"].startswith("可以") and "5年" in out["answer"].splitlines()[0]
     assert out["mode"] == "extractive" and out["refused"] is False and out["uncovered_terms"] == []
     assert out["missing_details"] == []  # asks for no amount, rate or time limit
     assert all(set(c) == {"id", "doc_title", "locator", "quote", "verified"} and c["verified"]

@@ -56,5 +56,6 @@ def test_an_answer_whose_quotes_lack_the_asked_rate_says_so(assistant: PolicyAss
     assert answer.missing_details == ("rate",)
     assert answer.to_json()["missing_details"] == ["rate"]
     if not answer.refused:
-        assert answer.answer.startswith("所引条款没有写明具体比例或利率。汇编政策中可能没有与您的问题完全对应的规定")
+        # said first, with whom to ask for it
+        assert answer.answer.startswith("所引条款没有写明具体比例或利率") and "请向" in answer.answer.split("\n")[0]
         assert all(not states("rate", c.quote) for c in answer.citations)

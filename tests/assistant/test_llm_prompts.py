@@ -31,8 +31,20 @@ def test_visitor_text_is_data_not_template() -> None:
     lib = PromptLibrary(DEFAULT_PROMPTS)
     question = "{{ no_answer_token }} {% for x in sources %}leak{% endfor %}"
     out = lib.render("answer", sources=[{"n": 1, "title": "T", "locator": "一、", "text": "条款。"}],
-                     question=question, standalone=question, language="English", no_answer_token=NO_ANSWER_TOKEN)
+                     question=question, standalone=question, language="English", no_answer_token=NO_ANSWER_TOKEN,
+                     verdict=[])
     assert question in out  # rendered literally, never evaluated
+    assert "<checked_verdict>" not in out  # no verdict, no block
+
+
+def test_the_checked_verdict_goes_to_the_model_as_data() -> None:
+    lib = PromptLibrary(DEFAULT_PROMPTS)
+    lines = ["不能直接申办本市常住户口（八、）：需“持股比例不低于10%”（您：6%）。", "✗ 持股比例不低于10%（您：6%）"]
+    out = lib.render("answer", sources=[{"n": 1, "title": "T", "locator": "八、", "text": "条款。"}],
+                     question="q", standalone="q", language="简体中文", no_answer_token=NO_ANSWER_TOKEN, verdict=lines)
+    block = out.split("<checked_verdict>")[1].split("</checked_verdict>")[0]
+    assert all(line in block for line in lines)
+    assert "never state a threshold" in out
 
 
 def test_delimiter_tags_in_visitor_text_are_removed() -> None:
@@ -50,18 +62,21 @@ def test_system_prompt_tells_the_model_to_ignore_instructions_in_data() -> None:
 def test_refusal_prompt_in_both_languages() -> None:
     lib = PromptLibrary(DEFAULT_PROMPTS)
     zh = lib.render("refusal", language="zh", closest_title="某办法", department="上海市人力资源和社会保障局",
-                    uncovered=[])
+                    uncovered=[], reason="")
     en = lib.render("refusal", language="en", closest_title="某办法", department="上海市人力资源和社会保障局",
-                    uncovered=[])
+                    uncovered=[], reason="The indexed policies are Shanghai's rules; they don't cover Beijing's.")
+    assert "they don't cover Beijing's" in en
     assert "没有涉及" in zh and "上海市人力资源和社会保障局" in zh and "没有出现" not in zh
     assert "don't cover" in en and "上海市人力资源和社会保障局" in en and "never use" not in en
 
 
 def test_refusal_prompt_names_the_words_the_policies_never_use() -> None:
     lib = PromptLibrary(DEFAULT_PROMPTS)
-    zh = lib.render("refusal", language="zh", closest_title="", department="12345", uncovered=["公积金", "贷款额度"])
-    en = lib.render("refusal", language="en", closest_title="", department="12345", uncovered=["unemployment"])
+    zh = lib.render("refusal", language="zh", closest_title="", department="12345", uncovered=["公积金", "贷款额度"],
+                    reason="")
+    en = lib.render("refusal", language="en", closest_title="", department="12345", uncovered=["unemployment"],
+                    reason="")
     assert "没有出现“公积金”“贷款额度”这些词" in zh
     assert "never use the word “unemployment”" in en
     with pytest.raises(PromptError, match="uncovered"):  # strict: the caller must say whether there are any
-        lib.render("refusal", language="en", closest_title="", department="12345")
+        lib.render("refusal", language="en", closest_title="", department="12345", reason="")

@@ -56,7 +56,7 @@ def test_llm_answer_against_standin_openai_server_streams_chunks(indexed_setting
 def test_llm_invoke_returns_the_same_contract(indexed_settings, standin) -> None:
     answer = _assistant(indexed_settings, standin).ask(QUESTION)
     assert answer.mode == "llm" and set(answer.to_json()) == {"answer", "citations", "refused", "validity", "mode",
-                                                              "uncovered_terms", "missing_details"}
+                                                              "uncovered_terms", "missing_details", "verdict"}
     assert answer.to_json()["mode"] == "llm"
 
 
@@ -149,10 +149,36 @@ def test_chat_model_settings_come_from_settings(indexed_settings) -> None:
         build_chat_model(indexed_settings)
 
 
-def test_llm_answer_also_names_the_word_the_policies_never_use(indexed_settings, standin) -> None:
-    # Passes the refusal gate (流失异常 is in the clause), but 后果 is in no indexed policy.
+def test_llm_answer_reports_the_unused_word_without_a_false_hedge(indexed_settings, standin) -> None:
+    # Passes the refusal gate (流失异常 is in the clause that answers it), but 后果 is in no indexed policy: the
+    # JSON says so, the answer doesn't open with "the policies never use 后果" — the clause does answer.
     answer = _assistant(indexed_settings, standin).ask("留学人员落户后人员流失异常，单位会有什么后果")
     assert answer.mode == "llm" and not answer.refused and answer.unverified_quotes == 0
     assert answer.uncovered_terms == ("后果",) and answer.to_json()["uncovered_terms"] == ["后果"]
-    assert answer.answer.startswith("汇编政策中没有出现“后果”这个词。")
+    assert "没有出现" not in answer.answer and answer.answer.startswith("根据所给条款")
     assert standin.requests >= 1  # the stand-in really answered
+
+
+VERDICT_QUESTION = "首轮拿了1200万投资，我持股6%，干了两年多，能直接落户吗？"
+
+
+def test_llm_gets_the_verdict_as_checked_facts_and_it_leads_the_answer(indexed_settings, standin) -> None:
+    answer = _final(list(_assistant(indexed_settings, standin).stream(VERDICT_QUESTION)))
+    prompt = standin.received[-1][-1]["content"]
+    checked = prompt.split("<checked_verdict>")[1].split("</checked_verdict>")[0]
+    assert "不能直接申办" in checked and "10%" in checked and "六、–八、" in checked  # verdict with its locator
+    assert "✗" in checked and "（您：6%）" in checked  # each condition's status, with the visitor's figure
+    assert answer.mode == "llm" and answer.verdict is not None and answer.verdict.outcome == "no"
+    assert answer.answer.startswith("不能直接申办")  # the computed verdict leads, as offline
+    assert answer.unverified_quotes == 0 and "未能核实" not in answer.answer
+
+
+def test_llm_figures_that_contradict_the_rules_are_flagged(indexed_settings, standin) -> None:
+    standin.mode = "wrong_figure"
+    answer = _final(list(_assistant(indexed_settings, standin).stream(VERDICT_QUESTION)))
+    assert answer.mode == "llm"
+    llm_part = answer.answer.split("（stand-in LLM）")[0]
+    # "1年" (no clause shortens to 1 year) and "2%" (no clause's threshold) are marked; "7年" (a clause's) is not
+    assert llm_part.count("〔未能核实：与所引条款不符〕") == 2
+    assert "1年〔未能核实" in llm_part and "2%〔未能核实" in llm_part and "7年〔" not in llm_part
+    assert answer.unverified_quotes == 2

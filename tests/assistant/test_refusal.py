@@ -156,12 +156,23 @@ def test_refusal_names_the_word_the_policies_never_use(assistant: PolicyAssistan
     assert zh.to_json()["uncovered_terms"] == ["公积金"]
 
 
-def test_answer_that_passes_the_gate_still_says_which_word_is_missing(assistant: PolicyAssistant) -> None:
+def test_an_everyday_word_the_policies_never_use_is_no_hedge_when_the_clause_answers(
+        assistant: PolicyAssistant) -> None:
     answer = assistant.ask("留学人员落户后人员流失异常，单位会有什么后果")  # 流失异常 is in the clause; 后果 isn't
     assert not answer.refused and answer.citations and all(c.verified for c in answer.citations)
-    assert answer.uncovered_terms == ("后果",)
+    assert answer.uncovered_terms == ("后果",)  # still reported as data
     lead = answer.answer.split("\n")[0]
-    assert lead.startswith("汇编政策中没有出现“后果”这个词。") and "请向" in lead  # hedged, with whom to ask
+    assert "后果" not in lead and "可能没有" not in lead and lead.startswith("《留学回国人员申办上海常住户口实施细则》")
+    assert any("流失异常" in c.quote for c in answer.citations)
+
+
+def test_a_colloquial_term_gets_the_clause_without_a_hedge(assistant: PolicyAssistant) -> None:
+    """居转户 is everyday speech for 居住证转办常住户口: the answer quotes the clause and doesn't say the policies
+    never use the word."""
+    answer = assistant.ask("首轮融资200万，居转户能缩短到几年？")
+    assert not answer.refused
+    assert "没有出现" not in answer.answer and "可能没有" not in answer.answer
+    assert answer.answer.startswith("可以") and "5年" in answer.answer.split("\n")[0]
 
 
 def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
