@@ -22,10 +22,10 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 from assistant.answerability import AnswerabilityModel
 from assistant.citations import has_valid_marker, verify_llm_answer
 from assistant.compose import checklist, missing_detail_line, uncovered_line, verdict_line
-from assistant.eligibility.figures import flag_figures, verdict_notes
 from assistant.condense import condense_offline
 from assistant.details import asked_details, unstated
 from assistant.eligibility.facts import merge_facts
+from assistant.eligibility.figures import flag_figures, verdict_notes
 from assistant.eligibility.scope import out_of_scope
 from assistant.eligibility.verdict import decide
 from assistant.extractive import answer_language, build_extractive_answer
@@ -46,6 +46,7 @@ from assistant.validity import validity_for_hits, validity_label
 log = logging.getLogger(__name__)
 
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
+RULE_HITS = 10  # retrieved units whose rules the verdict reads
 State = dict[str, Any]
 
 
@@ -118,12 +119,15 @@ class AnswerChain:
     def _retrieve(self, state: State) -> State:
         t0 = time.perf_counter()
         query = state["standalone"]
-        hits: list[SearchHit] = self.retriever.search(query, k=self.settings.top_k)
+        # A few more units than are quoted: their rules may decide a verdict (an article ranked 8th whose
+        # conditions the visitor's facts meet); the answer still quotes from the top_k.
+        ranked: list[SearchHit] = self.retriever.search(query, k=max(self.settings.top_k, RULE_HITS))
+        hits = ranked[:self.settings.top_k]
         expanded = self.retriever.expander.expand(query)
         uncovered = self.retriever.uncovered_terms(query)
         dense = self.dense_probe(query) if self.dense_probe and hits else None
-        return _timed({**state, "hits": hits, "expanded": expanded, "dense_top": dense, "uncovered": uncovered},
-                      "retrieve", t0)
+        return _timed({**state, "hits": hits, "rule_hits": ranked, "expanded": expanded, "dense_top": dense,
+                       "uncovered": uncovered}, "retrieve", t0)
 
     def _understand(self, state: State) -> State:
         """The visitor's facts (this question and the earlier ones), the verdict of the retrieved clauses'
@@ -131,9 +135,10 @@ class AnswerChain:
         t0 = time.perf_counter()
         asked = [t.content for t in state.get("history") or [] if t.role == "user"] + [state["question"]]
         facts = merge_facts(asked)
-        hits: list[SearchHit] = state["hits"]
-        rules = self.retriever.rules.for_units([h.id for h in hits])
-        verdict = decide(asked, facts, rules) if facts else None
+        ranked: list[SearchHit] = state.get("rule_hits") or state["hits"]
+        rules = self.retriever.rules.for_units([h.id for h in ranked])
+        terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
+        verdict = decide(asked, facts, rules, terms) if facts or terms else None
         docs = self.retriever.index.docs.values()
         newest = max((d.effective for d in docs if d.effective), default=None)
         scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)

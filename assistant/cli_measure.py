@@ -85,8 +85,10 @@ def eval_cmd(ctx: typer.Context,
              check_floors: Annotated[bool, typer.Option(
                  "--check-floors", help="Exit 1 if a number falls below eval/floors.json (use with --subset fast).")
              ] = False,
+             eligibility: Annotated[bool, typer.Option(
+                 "--eligibility/--no-eligibility", help="Also score verdicts, rule extraction and hedges.")] = True,
              data_dir: DataDirOption = None) -> None:
-    """Retrieval, answer and latency metrics for ours and the baselines, in one run; writes eval/reports/."""
+    """Retrieval, answer, latency, eligibility-verdict and hedge metrics, in one run; writes eval/reports/."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from eval.questions import QUESTIONS_PATH
@@ -123,6 +125,19 @@ def eval_cmd(ctx: typer.Context,
         table.add_row(name, numbers)
     console.print(table)
     console.print(f"report: {paths['markdown']}  json: {paths['json']}")
+    if eligibility:
+        from eval.eligibility import eligibility_report, write_eligibility_report
+
+        with user_errors(), console.status("Eligibility verdicts, rules and hedges…"):
+            elig = eligibility_report(settings, with_hedges=subset == "full")
+        table = Table(title="eligibility (verdict right / and deciding figures stated)")
+        for col in ("set", "all", "zh", "en", "mixed"):
+            table.add_column(col)
+        for name, by_lang in elig["verdicts"].items():
+            table.add_row(name, *(f"{by_lang[k]['verdict']:.2f} / {by_lang[k]['verdict_and_figures']:.2f}"
+                                  if k in by_lang else "—" for k in ("all", "zh", "en", "mixed")))
+        console.print(table)
+        console.print(f"eligibility report: {write_eligibility_report(elig, out)}")
     if check_floors:
         from eval.floors import check, load_floors
 

@@ -15,8 +15,6 @@ from rich.text import Text
 from assistant.cli import DataDirOption, app, console, get_settings, user_errors
 
 
-
-
 @app.command()
 def rules(ctx: typer.Context,
           doc: Annotated[str | None, typer.Option("--doc", help="Only documents whose title contains this.")] = None,

@@ -318,3 +318,63 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- the report `policy-assistant eval` writes ----------------------------------------------------------
+def eligibility_report(settings, with_hedges: bool = True) -> dict:
+    """Verdict and figure accuracy on both eligibility sets, rule extraction, hedge rate: one JSON object."""
+    import time
+
+    from assistant.service import PolicyAssistant
+    from eval.hedges import labelled, measure
+
+    t0 = time.perf_counter()
+    assistant = PolicyAssistant(settings)
+    out: dict = {"verdicts": {}, "rules": {}}
+    for name, path in SETS.items():
+        if path.is_file():
+            out["verdicts"][name] = summary(run_set(assistant, load_set(path)))
+    out["rules"]["default_corpus"] = {k: v for k, v in corpus_rule_scores(settings).items() if k != "errors"}
+    out["rules"]["made_up_dev"] = {k: v for k, v in madeup_rule_scores().items() if k != "errors"}
+    out["rules"]["made_up_holdout"] = {k: v for k, v in madeup_rule_scores(MADEUP_HOLDOUT_DIR).items()
+                                       if k != "errors"}
+    if with_hedges:
+        hedges = measure(assistant, labelled("all"))
+        out["hedges"] = {k: v for k, v in hedges.items() if k != "examples"}
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+def write_eligibility_report(result: dict, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "eligibility.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+    rows = ["# Eligibility verdicts, rule extraction and hedges", "",
+            "Written by `policy-assistant eval` (`python -m eval.eligibility` prints the same figures). The dev set "
+            "(`eval/eligibility_dev.jsonl`) was used while building the verdict, so its figures are in-sample; the "
+            "hold-out (`eval/eligibility_holdout.jsonl`) was only scored.", "",
+            "| set | language | questions | verdict right | verdict right and deciding figures stated |",
+            "|---|---|---|---|---|"]
+    for name, by_lang in result["verdicts"].items():
+        for lang in ("all", "zh", "en", "mixed"):
+            if lang in by_lang:
+                s = by_lang[lang]
+                rows.append(f"| {name} | {lang} | {s['n']} | {s['verdict']:.3f} | {s['verdict_and_figures']:.3f} |")
+    rows += ["", "| rules | precision | recall |", "|---|---|---|"]
+    labels = {"default_corpus": "default corpus, hand-checked (eval/rules_gold.jsonl)",
+              "made_up_dev": "made-up policies, looked at while developing",
+              "made_up_holdout": "made-up hold-out policies, never looked at"}
+    for key, label in labels.items():
+        s = result["rules"][key]
+        rows.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} |")
+        sub = s.get("individual_entitlements")
+        if sub:
+            rows.append(f"| {label}, individual entitlements only | {sub['precision']:.3f} | {sub['recall']:.3f} |")
+    if "hedges" in result:
+        h = result["hedges"]
+        rows += ["", f"Hedge rate: {h['hedged']} of {h['answered']} answered answerable questions "
+                     f"({h['hedge_rate']:.1%}); out-of-scope questions refused: {h['out_of_scope_refused']} of "
+                     f"{h['out_of_scope']} (eval set, refusal dev sets and refusal hold-out; `python -m eval.hedges`)."]
+    path = folder / "eligibility.md"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path

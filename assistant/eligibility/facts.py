@@ -24,6 +24,7 @@ _FRAMING_AFTER = re.compile(r"^\s*(?:的)?(?:要求|年限|期限|门槛|require
                             r"can be (?:cut|shortened)|be shortened|shortened|down to)", re.I)
 _FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it)?(?: to)?|cut(?: it)? to|"
                              r"down to|become|instead of(?: the)?|from(?: the)?)\s*$", re.I)
+_WINDOW = re.compile(r"(?:最近|近|过去|(?:over |in )?the (?:last|past))\s*$", re.I)  # "最近4年内…36个月"
 _RETIREMENT = re.compile(r"退休|retire", re.I)
 _CLAUSE_STOP = re.compile(r"[，,。；;！？!?、\n]|\band\b|\bbut\b|但|而且")
 
@@ -83,7 +84,8 @@ def facts_in(text: str) -> list[Fact]:
         if kind == "points" or _NEGATED.search(text[max(0, q.start - 12):q.start]):
             continue
         if kind == "duration" and (_FRAMING_AFTER.match(text[q.end:q.end + 12])
-                                   or _FRAMING_BEFORE.search(text[max(0, q.start - 16):q.start])):
+                                   or _FRAMING_BEFORE.search(text[max(0, q.start - 16):q.start])
+                                   or _WINDOW.search(text[max(0, q.start - 12):q.start])):
             continue
         if kind == "count" and q.value == 1 and not q.text[0].isdigit():
             continue  # "一家创投机构", "一名员工": an article, not a count
@@ -92,7 +94,7 @@ def facts_in(text: str) -> list[Fact]:
                                                                      find_levels(context)]):
             topics = topics | {"work"}  # "当副总裁才一年": time served in a role
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
-    abroad = qualifiers_in(text) & {"abroad"}  # "留学回国的博士": where a degree was earned
+    abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
         negated = bool(_NEGATED.search(text[max(0, s - 8):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),

@@ -137,7 +137,19 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
     return sum(x.kind == f.kind for x in facts) == 1 and (not c.topics or unambiguous)
 
 
-def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition]) -> CheckedCondition:
+def _described(c: Condition, terms: Sequence[str]) -> CheckedCondition:
+    """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
+    visitor names it in its own distinctive words: two of them, or one of three characters or more."""
+    matched = [t for t in terms if t in c.text]
+    if len(matched) >= 2 or any(len(t) >= 3 for t in matched):
+        return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
+    return CheckedCondition(c, "unknown")
+
+
+def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
+           terms: Sequence[str] = ()) -> CheckedCondition:
+    if c.kind == "other":
+        return _described(c, terms)
     if c.kind == "role":
         stated = [f for f in facts if f.kind == "role"]
         same = [f for f in stated if f.level == c.level]
@@ -157,6 +169,8 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
         if not same:
             return CheckedCondition(c, "unknown")
         best = max(same, key=lambda f: f.value)
+        if "abroad" in c.qualifiers and "domestic" in best.qualifiers and "abroad" not in best.qualifiers:
+            return CheckedCondition(c, "unmet", best)  # a degree earned abroad; the visitor's was earned at home
         if best.value >= (c.value or 0) and "abroad" in c.qualifiers and "abroad" not in best.qualifiers:
             return CheckedCondition(c, "unknown", best)  # a degree earned abroad: not said where it was earned
         return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
@@ -176,13 +190,13 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
     return CheckedCondition(c, "unknown")
 
 
-def check_rule(rule: Rule, facts: Sequence[Fact]) -> RuleCheck:
+def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> RuleCheck:
     everything = rule.conditions
     shown: list[CheckedCondition] = []
     statuses: list[Status] = []
     used: set[int] = set()
     for req in rule.requirements:
-        options = [[_check(c, facts, everything) for c in option] for option in req.options]
+        options = [[_check(c, facts, everything, terms) for c in option] for option in req.options]
         used |= {id(x.fact) for o in options for x in o if x.fact is not None and x.status != "unknown"}
         option_status = ["unmet" if any(x.status == "unmet" for x in o) else
                          "met" if all(x.status == "met" for x in o) else "unknown" for o in options]
@@ -216,11 +230,11 @@ def engagement(check: RuleCheck) -> int:
     return check.facts_used
 
 
-def _focus(rules: Sequence[Rule], facts: Sequence[Fact], family: set[str]) -> list[Rule]:
+def _focus(rules: Sequence[Rule], facts: Sequence[Fact], family: set[str], terms: Sequence[str] = ()) -> list[Rule]:
     """The asked kind's rules the facts bear on most, and other rules borne on at least as much. A
     founder's 两年多 also matches a tech-transfer article's "服务满2年", but the founder's rule uses all
     three facts and that one only one."""
-    checks = [(r, engagement(check_rule(r, facts))) for r in rules]
+    checks = [(r, engagement(check_rule(r, facts, terms))) for r in rules]
     in_family = [n for r, n in checks if r.outcome.kind in family and n]
     top = max(in_family, default=0) or max((n for _, n in checks), default=0)
     if not top:
@@ -242,8 +256,9 @@ def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | 
     return [(None, list(facts), None)]
 
 
-def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str]) -> Branch:
-    checks = [check_rule(r, facts) for r in rules]
+def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str],
+            terms: Sequence[str] = ()) -> Branch:
+    checks = [check_rule(r, facts, terms) for r in rules]
     engaged = [c for c in checks if c.facts_used]
     asked = [c for c in engaged if c.rule.outcome.kind in family]
     # The rule the facts meet most fully; of those, the one with least left to check; then the best outcome.
@@ -260,21 +275,32 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
     return Branch(reading, None, nearest, others[0] if others else None)
 
 
-def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule]) -> Verdict | None:
+def _distinctive(terms: Sequence[str], rules: Sequence[Rule]) -> list[str]:
+    """The question's words that name few of the rules' unmeasurable conditions (人才 names them all)."""
+    others = [c.text for r in rules for c in r.conditions if c.kind == "other"]
+    words = {t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)}
+    return sorted(t for t in words if 0 < sum(t in o for o in others) <= 2)
+
+
+def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule],
+           terms: Sequence[str] = ()) -> Verdict | None:
     """The verdict for these facts over these rules, or None when the facts bear on none of them.
     `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
-    if not facts or not rules:
+    if not rules:
         return None
+    terms = _distinctive(terms, rules)
     measured = any(f.kind not in ("role",) for f in facts)
     if not measured and not any(_YES_NO.search(q) for q in questions):
         return None  # "创业人才落户有什么条件？" names a role but asks for the conditions, not a verdict
+    if not facts and not terms:
+        return None
     asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
     family = _FAMILIES.get(asked, {r.outcome.kind for r in rules})
-    rules = _focus(rules, facts, family)
+    rules = _focus(rules, facts, family, terms)
     if not rules:
         return None
     readings = _readings(facts, rules)
-    branches = [_branch(q, fs, rules, family) for q, fs, _ in readings]
+    branches = [_branch(q, fs, rules, family, terms) for q, fs, _ in readings]
     if all(b.best is None and b.nearest is None for b in branches):
         return None
     if len(branches) > 1:
@@ -287,7 +313,7 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     else:
         outcome = "yes" if branches[0].best is not None else "no"
     facts_used = readings[0][1] if len(branches) == 1 else list(facts)
-    checks = [check_rule(r, facts_used) for r in rules]
+    checks = [check_rule(r, facts_used, terms) for r in rules]
     engaged = sorted((c for c in checks if c.facts_used),
                      key=lambda c: ({"met": 0, "unknown": 1, "unmet": 2}[c.status], -rank(c.rule)))
     return Verdict(outcome, tuple(facts_used), tuple(branches), tuple(engaged), asked,

@@ -141,6 +141,12 @@ def _forward(text: str, pos: int, hi: int) -> int:
     return m.start() if m else hi
 
 
+def _clause_start(text: str, pos: int, lo: int) -> int:
+    """Start of the comma clause holding pos: "在国(境)外高水平大学获得科学、技术…学士学位" says where."""
+    stops = [m.end() for m in re.finditer(r"[，,。；;：:\n]", text[lo:pos])]
+    return lo + stops[-1] if stops else lo
+
+
 def _skip_marker(text: str, start: int, limit: int) -> int:
     """A condition never starts with its item's number ("1.留学人员…" → "留学人员…")."""
     m = _ITEM.match(text[start:limit])
@@ -204,7 +210,7 @@ def _conditions(span: _Span, exclude: tuple[int, int] | None = None, stated_only
         prev_level_end = end
         found.append(Condition(kind=kind, text=text[start:end], start=start, end=end,  # type: ignore[arg-type]
                                op=">=", value=float(rung), level=ladder, unit_id=span.unit_id,
-                               qualifiers=qualifiers_in(text[max(lo, start - 8):end])))
+                               qualifiers=qualifiers_in(text[_clause_start(text, start, lo):end])))
     return sorted(found, key=lambda c: (c.start, c.end))
 
 

@@ -44,6 +44,7 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
     "abroad": ("国外", "境外", "国(境)外", "国（境）外", "海外", "留学", "美国", "英国", "日本", "德国", "法国",
                "加拿大", "澳大利亚", "新加坡", "韩国", "abroad", "overseas", "foreign", "in the us", "in the uk",
                "american", "british", "in germany", "in japan", "in canada", "in australia"),
+    "domestic": ("国内", "domestic", "in china", "chinese university", "back home"),
     "continuous": ("连续", "持续", "continuous", "consecutive", "in a row", "straight", "without a break"),
 }
 # Qualifiers that exclude each other: a sum is either a first round or a cumulative total.
@@ -120,6 +121,13 @@ def topics_in(text: str) -> frozenset[str]:
     return frozenset(t for t, words in TOPICS.items() if any(w in low for w in words))
 
 
+_ABROAD_EN = re.compile(r"\b(?:uk|u\.k\.|britain|england|usa|u\.s\.|us|america|germany|france|japan|canada|"
+                        r"australia|singapore|korea|hong kong)\b", re.I)
+
+
 def qualifiers_in(text: str) -> frozenset[str]:
     low = text.lower()
-    return frozenset(q for q, words in QUALIFIERS.items() if any(w in low for w in words))
+    found = {q for q, words in QUALIFIERS.items() if any(w in low for w in words)}
+    if _ABROAD_EN.search(text):  # "a UK master's", "studied in the US"
+        found.add("abroad")
+    return frozenset(found)
