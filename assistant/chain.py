@@ -21,7 +21,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.answerability import AnswerabilityModel
 from assistant.citations import has_valid_marker, verify_llm_answer
-from assistant.compose import checklist, missing_detail_line, uncovered_line, verdict_line
+from assistant.compose import checklist, missing_detail_line, uncovered_line, verdict_lead
 from assistant.condense import condense_offline
 from assistant.details import asked_details, unstated
 from assistant.eligibility.facts import merge_facts
@@ -258,7 +258,7 @@ class AnswerChain:
         missing = unstated(asked_details(state["standalone"]), (c.quote for c in checked.citations if c.verified))
         # The same checked facts as in extractive answers, said first.
         if verdict is not None:  # the computed verdict leads, as in extractive answers
-            body = "\n".join([verdict_line(verdict, lang), *checklist(verdict, lang)]) + "\n" + body
+            body = "\n".join([verdict_lead(verdict, validity, lang), *checklist(verdict, lang)]) + "\n" + body
         else:  # as offline: a word the policies never use is named when the clauses hold little of the question
             weak = state["features"].known_coverage < HEDGE_COVERAGE
             body = uncovered_line(lang, uncovered if weak else ()) + missing_detail_line(lang, missing) + body

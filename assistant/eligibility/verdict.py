@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from assistant.eligibility.asked import FAMILIES, YES_NO, asked_kind
 from assistant.eligibility.facts import Fact
 from ingest.eligibility.model import Condition, Rule, Status
 from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS
@@ -27,19 +28,6 @@ _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt
 _NUMERIC = ("amount", "percent", "duration", "multiple", "count", "age")
 # Roles a visitor holds one of: a partner is not a vice president, an analyst neither.
 _EXCLUSIVE_ROLE_LADDERS = {"partner", "management"}
-
-# Which outcomes a question asks about.
-_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("direct", re.compile(r"直接|directly|straight away|right away|immediately|at once|outright", re.I)),
-    ("shorten", re.compile(r"缩短|少等|几年|多少年|[7七]年|shorten|how many years|\b7[- ]year|seven[- ]year|"
-                           r"wait less|cut the", re.I)),
-    ("points", re.compile(r"积分|加分|多少分|\bpoints?\b", re.I)),
-    ("benefit", re.compile(r"补贴|补助|奖励|资助|贴息|subsid|grant|reward|bonus", re.I)),
-    ("hukou", re.compile(r"落户|户口|户籍|居转户|hukou|residency|settle", re.I)),
-]
-_FAMILIES = {"direct": {"direct_hukou"}, "shorten": {"shorten"}, "points": {"points"},
-             "benefit": {"subsidy", "reward", "other"}, "hukou": {"direct_hukou", "apply_hukou", "shorten"}}
-
 
 @dataclass(frozen=True)
 class CheckedCondition:
@@ -96,19 +84,6 @@ class Verdict:
                           for c in self.checks]}
 
 
-# A question that asks whether the visitor qualifies, rather than what the conditions are.
-_YES_NO = re.compile(r"能不能|能否|可以吗|可不可以|可否|能.{0,16}吗|行不行|行吗|是否|够格|够不够|符合|算不算|有没有(?:资格|机会)|"
-                     r"\b(?:can|could|may) (?:i|we|he|she|they|my|our)\b|\beligible|\bqualif|\b(?:am|is|are) (?:i|he|she|we)\b|"
-                     r"\b(?:do|does|will|would) (?:i|he|she|we|that|this|it)\b", re.I)
-
-
-def asked_kind(question: str) -> str:
-    for name, pattern in _ASKS:
-        if pattern.search(question):
-            return name
-    return "any"
-
-
 def rank(rule: Rule) -> float:
     """How good an outcome is for the visitor: direct hukou > may apply > fewer years > points > money."""
     o = rule.outcome
@@ -139,9 +114,9 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
 
 def _described(c: Condition, terms: Sequence[str]) -> CheckedCondition:
     """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
-    visitor names it in its own distinctive words: two of them, or one of three characters or more."""
+    visitor names it in at least two of its distinctive words ("传统" and "医学")."""
     matched = [t for t in terms if t in c.text]
-    if len(matched) >= 2 or any(len(t) >= 3 for t in matched):
+    if len(matched) >= 2:
         return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
     return CheckedCondition(c, "unknown")
 
@@ -290,12 +265,12 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
         return None
     terms = _distinctive(terms, rules)
     measured = any(f.kind not in ("role",) for f in facts)
-    if not measured and not any(_YES_NO.search(q) for q in questions):
+    if not measured and not any(YES_NO.search(q) for q in questions):
         return None  # "创业人才落户有什么条件？" names a role but asks for the conditions, not a verdict
     if not facts and not terms:
         return None
     asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
-    family = _FAMILIES.get(asked, {r.outcome.kind for r in rules})
+    family = FAMILIES.get(asked, {r.outcome.kind for r in rules})
     rules = _focus(rules, facts, family, terms)
     if not rules:
         return None

@@ -68,7 +68,7 @@ class Quantity:
 _PATTERNS: list[tuple[QuantityKind, re.Pattern[str]]] = [
     ("multiple", re.compile(rf"(?P<n>{_NUM})\s*倍|(?P<e>{_AR_NUM}|{_EN_NUM})\s*(?:x|×|times)\b", re.I)),
     ("amount", re.compile(
-        rf"(?P<n>{_NUM})\s*(?P<u>亿元|亿|万元|万|千元|元)(?:人民币)?"
+        rf"(?P<n>{_NUM})\s*个?\s*(?P<u>亿元|亿|万元|万|千元|元)(?:人民币)?"
         rf"|(?:RMB|CNY|¥|￥)\s*(?P<n2>{_AR_NUM})\s*(?P<u2>million|billion|m\b|bn\b)?"
         rf"|(?P<e>{_AR_NUM}|{_EN_NUM})\s*(?P<eu>million|billion|thousand|m\b|bn\b|k\b)?\s*(?:yuan|rmb|cny)\b"
         rf"|(?P<e2>{_AR_NUM}|{_EN_NUM})\s*(?P<eu2>million|billion)\b", re.I)),

@@ -12,7 +12,7 @@ import re
 # What a threshold is about. A clause's condition and a visitor's fact are compared only when they share a
 # topic (or one side names none): 持股12% is a stake, never a 技术合同履行率.
 TOPICS: dict[str, tuple[str, ...]] = {
-    "investment": ("投资", "融资", "风投", "创投", "融了", "融到", "募资", "到账", "到位", "invest", "funding", "funded", "raised", "raise", "financing",
+    "investment": ("投资", "融资", "风投", "创投", "融了", "融到", "投了", "invested", "募资", "到账", "到位", "invest", "funding", "funded", "raised", "raise", "financing",
                    "round", "venture", "vc money"),
     "stake": ("持股", "股份", "股权", "股比", "stake", "shares", "share of", "equity", "own ", "hold ", "holding"),
     "work": ("工作", "任职", "担任", "从事", "干了", "在职", "入职", "服务", "上班", "work", "employed", "served",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from eval.eligibility import MADEUP_DIR, MADEUP_HOLDOUT_DIR, madeup_rule_scores
+from eval.rule_extraction import MADEUP_DIR, MADEUP_HOLDOUT_DIR, madeup_rule_scores
 from ingest.eligibility.extract import extract_rules
 from ingest.eligibility.quantities import find_quantities
 from ingest.eligibility.rulebook import RULES_FILE, RuleBook

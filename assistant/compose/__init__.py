@@ -1,0 +1,14 @@
+"""The one place that writes what the visitor reads first (see opening.py); verdicts in words (verdict_text.py)."""
+
+from assistant.compose.opening import (
+    DirectAnswer,
+    Findings,
+    missing_detail_line,
+    opening,
+    uncovered_line,
+    verdict_lead,
+)
+from assistant.compose.verdict_text import checklist, describe, verdict_line
+
+__all__ = ["DirectAnswer", "Findings", "checklist", "describe", "missing_detail_line", "opening", "uncovered_line",
+           "verdict_lead", "verdict_line"]

@@ -1,0 +1,33 @@
+"""What a question asks: which kind of outcome (直接落户, 缩短年限, 积分, 补贴, any hukou route), and whether it asks
+if the visitor qualifies at all (能…吗, can I, is there) rather than what the conditions are.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Which outcomes a question asks about.
+ASKS: list[tuple[str, re.Pattern[str]]] = [
+    ("direct", re.compile(r"直接|directly|straight away|right away|immediately|at once|outright", re.I)),
+    ("shorten", re.compile(r"缩短|少等|几年|多少年|[7七]年|shorten|how many years|\b7[- ]year|seven[- ]year|"
+                           r"wait less|cut the", re.I)),
+    ("points", re.compile(r"积分|加分|加\d+分|积\d+分|多少分|\bpoints?\b", re.I)),
+    ("benefit", re.compile(r"补贴|补助|奖励|资助|贴息|subsid|grant|reward|bonus", re.I)),
+    ("hukou", re.compile(r"落户|户口|户籍|居转户|hukou|residency|settle", re.I)),
+]
+FAMILIES = {"direct": {"direct_hukou"}, "shorten": {"shorten"}, "points": {"points"},
+             "benefit": {"subsidy", "reward", "other"}, "hukou": {"direct_hukou", "apply_hukou", "shorten"}}
+
+
+# A question that asks whether the visitor qualifies, rather than what the conditions are.
+YES_NO = re.compile(r"能不能|能否|可以吗|可不可以|可否|能.{0,16}吗|行不行|行吗|是否|够格|够不够|符合|算不算|有没有|有无|"
+                     r"\bis there\b|\bare there\b|"
+                     r"\b(?:can|could|may) (?:i|we|he|she|they|my|our)\b|\beligible|\bqualif|\b(?:am|is|are) (?:i|he|she|we)\b|"
+                     r"\b(?:do|does|will|would) (?:i|he|she|we|that|this|it)\b", re.I)
+
+
+def asked_kind(question: str) -> str:
+    for name, pattern in ASKS:
+        if pattern.search(question):
+            return name
+    return "any"
