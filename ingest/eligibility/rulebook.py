@@ -1,12 +1,13 @@
 """The rules of every indexed document, stored next to the index (`DATA_DIR/rules.json`), rebuilt by ingest.
 
-The file is keyed by the indexed units and the extractor's version: a server reading an index whose rules
-file is missing or stale (an index on a Chroma server, a newer extractor) rebuilds them in memory from the
-units it holds, which takes milliseconds, so answers never use rules of other text.
+The file is keyed by the indexed units and the extractor's code: a server reading an index whose rules file is
+missing or stale (an index on a Chroma server, a newer extractor) rebuilds them in memory from the units it
+holds, which takes milliseconds, so answers never use rules of other text or of other code.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -22,13 +23,20 @@ from ingest.eligibility.model import Condition, Outcome, Requirement, Rule
 
 log = logging.getLogger(__name__)
 
-# Bump when extraction changes what it reads, so stored rules are rebuilt.
-EXTRACTOR_VERSION = 1
 RULES_FILE = "rules.json"
 
 
+@functools.lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A hash of the extractor's own code: stored rules read by other code are rebuilt, never reused."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def units_key(units: Sequence) -> str:
-    h = hashlib.sha256(f"v{EXTRACTOR_VERSION}".encode())
+    h = hashlib.sha256(extractor_version().encode())
     for u in sorted(units, key=lambda u: u.id):
         h.update(f"\x1f{u.id}\x1e{u.text}".encode())
     return h.hexdigest()[:20]
@@ -59,7 +67,7 @@ class RuleBook:
     # --- storage ---------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"key": self.key, "extractor_version": EXTRACTOR_VERSION,
+        data = {"key": self.key, "extractor_version": extractor_version(),
                 "rules": [_rule_to_store(r) for r in self.rules]}
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
