@@ -4,10 +4,10 @@ uses the bundled compilation."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from clause_units import ClauseUnit, clause_units
 
 from assistant.settings import Settings
 from eval.rule_extraction import MADEUP_DIR, MADEUP_HOLDOUT_DIR, madeup_rule_scores
@@ -18,20 +18,8 @@ from ingest.load import load_sources
 from ingest.structure import parse_source
 
 
-@dataclass(frozen=True)
-class _Unit:
-    id: str
-    doc_title: str
-    locator: str
-    heading_path: tuple[str, ...]
-    text: str
-    doc_id: str = "d"
-    order: int = 0
-
-
 def _rules(*texts: str):
-    units = [_Unit(f"u{i}", "某区测试办法", f"第{i + 1}条", (f"第{i + 1}条",), t, order=i) for i, t in enumerate(texts)]
-    return extract_rules(units)
+    return extract_rules(clause_units("某区测试办法", [(f"第{i + 1}条", t) for i, t in enumerate(texts)]))
 
 
 def _numeric(rule) -> set[tuple]:
@@ -126,7 +114,7 @@ def test_rulebook_is_stored_and_rebuilt_when_the_units_change(tmp_path: Path) ->
     book.save(path)
     again = RuleBook.load_or_build(path, units)
     assert again.rules == book.rules  # read back from the file, equal field by field
-    changed = [*units[:-1], _Unit("new", "新文件", "第一条", ("第一条",),
-                                  "符合条件的企业，给予补贴最高10万元。", doc_id="n")]
+    changed = [*units[:-1], ClauseUnit("new", "新文件", "第一条", ("第一条",), "符合条件的企业，给予补贴最高10万元。",
+                                       doc_id="n")]
     rebuilt = RuleBook.load_or_build(path, changed)
     assert rebuilt.key != book.key and any(r.doc_title == "新文件" for r in rebuilt.rules)

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from clause_units import clause_units
 
 from assistant.compose import checklist, verdict_line
 from assistant.eligibility.facts import merge_facts
@@ -14,18 +14,6 @@ from assistant.eligibility.scope import out_of_scope
 from assistant.eligibility.verdict import decide
 from ingest.eligibility.extract import extract_rules
 from ingest.eligibility.quantities import find_quantities
-
-
-@dataclass(frozen=True)
-class _Unit:
-    id: str
-    doc_title: str
-    locator: str
-    heading_path: tuple[str, ...]
-    text: str
-    doc_id: str = "d"
-    order: int = 0
-
 
 # A made-up policy in the shape of a talent-hukou clause: two tiers and a direct route.
 CLAUSES = [
@@ -36,8 +24,7 @@ CLAUSES = [
     ("二、", "获得创业投资机构首轮创业投资额1200万元及以上的本市企业中持股比例不低于15%的创业人才，在企业连续工作满3年的，"
             "可以直接申办本市常住户口。"),
 ]
-RULES = extract_rules([_Unit(f"u{i}", "某市创业人才办法", loc, (loc,), text, order=i)
-                       for i, (loc, text) in enumerate(CLAUSES)])
+RULES = extract_rules(clause_units("某市创业人才办法", CLAUSES))
 
 
 def _verdict(*messages: str):
