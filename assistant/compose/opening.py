@@ -136,12 +136,12 @@ def missing_detail_line(lang: AnswerLang, kinds: Sequence[str], ask: str | None 
 def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
     where = f"《{d.hit.doc_title}》{d.hit.locator}" if lang == "zh" else f"《{d.hit.doc_title}》 {d.hit.locator}"
     if d.kind == "validity" and d.validity is not None:
-        v = d.validity
+        v, title = d.validity, f"《{d.hit.doc_title}》"
         if lang == "zh":
             word = {"expired": "不是", "in_force": "是", "not_yet_in_force": "还没有"}.get(v.status, "文件本身没有写明")
-            return f"{word}：{where}{validity_label(v, 'zh')}。"
+            return f"{word}：{title}{validity_label(v, 'zh')}。"
         word = {"expired": "No", "in_force": "Yes", "not_yet_in_force": "Not yet"}.get(v.status, "The text doesn't say")
-        return f"{word} — {validity_label(v, 'en')} ({where}). "
+        return f"{word} — {title} {validity_label(v, 'en')}. "
     if d.kind == "prohibition":
         if lang == "zh":
             return f"不可以：{where}规定“{d.text}”。"

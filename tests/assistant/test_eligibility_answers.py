@@ -80,3 +80,16 @@ def test_every_figure_a_verdict_states_rests_on_a_cited_clause_or_the_question(a
             checked += 1
     assert checked >= 30, checked
     json.dumps(answer.to_json(), ensure_ascii=False)  # the last answer serialises
+
+
+def test_questions_that_are_not_about_eligibility_get_a_direct_first_sentence(assistant: PolicyAssistant) -> None:
+    still = assistant.ask("引进人才申办常住户口办法现在还有效吗？").answer.splitlines()[0]
+    assert still.startswith("不是：《上海市引进人才申办本市常住户口办法》已于2025年11月30日到期失效")
+    still_en = assistant.ask("Is the returnee hukou rule still in force?").answer.splitlines()[0]
+    assert still_en.startswith("No — 《留学回国人员申办上海常住户口实施细则》 expired on 2025-11-30")
+    banned = assistant.ask("申请落户的材料可以弄虚作假吗？").answer.splitlines()[0]
+    assert banned.startswith("不可以") and "严禁弄虚作假" in banned
+    how_long = assistant.ask("How long does the review take for the returnee hukou?")
+    first = how_long.answer.splitlines()[0]
+    assert "个工作日" in first.split("The compiled policies")[0]  # the period, before the source line
+    assert any(c.quote and c.quote in first or "工作日" in c.quote for c in how_long.citations)
