@@ -21,7 +21,7 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.answerability import AnswerabilityModel
 from assistant.citations import has_valid_marker, verify_llm_answer
-from assistant.compose import checklist, missing_detail_line, uncovered_line, verdict_lead
+from assistant.compose import Findings, llm_answer_text
 from assistant.condense import condense_offline
 from assistant.details import asked_details, unstated
 from assistant.eligibility.facts import merge_facts
@@ -41,7 +41,7 @@ from assistant.refusal import (
 )
 from assistant.settings import Settings
 from assistant.types import Answer, SearchHit, Turn
-from assistant.validity import validity_for_hits, validity_label
+from assistant.validity import validity_for_hits
 
 log = logging.getLogger(__name__)
 
@@ -253,15 +253,10 @@ class AnswerChain:
         cited = [h for h in hits if any(c.id == h.id for c in checked.citations)]
         validity = validity_for_hits(cited, self.settings.effective_today())
         lang = state["lang"]
-        status = "\n".join(f"《{v.doc_title}》 · {validity_label(v, lang)}" for v in validity)
-        body = f"{flagged_text}\n\n{status}" if status else flagged_text
         missing = unstated(asked_details(state["standalone"]), (c.quote for c in checked.citations if c.verified))
-        # The same checked facts as in extractive answers, said first.
-        if verdict is not None:  # the computed verdict leads, as in extractive answers
-            body = "\n".join([verdict_lead(verdict, validity, lang), *checklist(verdict, lang)]) + "\n" + body
-        else:  # as offline: a word the policies never use is named when the clauses hold little of the question
-            weak = state["features"].known_coverage < HEDGE_COVERAGE
-            body = uncovered_line(lang, uncovered if weak else ()) + missing_detail_line(lang, missing) + body
+        weak = state["features"].known_coverage < HEDGE_COVERAGE
+        body = llm_answer_text(Findings(lang, cited, validity, verdict=verdict, uncovered=uncovered if weak else (),
+                                        missing=missing), flagged_text)
         return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
                       unverified_quotes=checked.unverified + wrong_figures, standalone_query=state["standalone"],
                       timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing,

@@ -26,7 +26,9 @@ from eval.rule_extraction import MADEUP_HOLDOUT_DIR, corpus_rule_scores, load_se
 
 EVAL_DIR = Path(__file__).resolve().parent
 SETS = {"dev": EVAL_DIR / "eligibility_dev.jsonl", "holdout": EVAL_DIR / "eligibility_holdout.jsonl"}
-_QUOTE_START = re.compile(r"「|\n《[^》]+》\S*\s·")
+# The quotes start at a unit's header line ("《title》locator · status") or a line opening with 「; a 「span」
+# inside an English checklist line belongs to the opening.
+_QUOTE_START = re.compile(r"\n「|\n《[^》\n]+》[^\n]*·")
 
 
 def _num(x: float) -> str:

@@ -3,6 +3,7 @@
 from assistant.compose.opening import (
     DirectAnswer,
     Findings,
+    llm_answer_text,
     missing_detail_line,
     opening,
     uncovered_line,
@@ -10,5 +11,5 @@ from assistant.compose.opening import (
 )
 from assistant.compose.verdict_text import checklist, describe, verdict_line
 
-__all__ = ["DirectAnswer", "Findings", "checklist", "describe", "missing_detail_line", "opening", "uncovered_line",
-           "verdict_lead", "verdict_line"]
+__all__ = ["DirectAnswer", "Findings", "checklist", "describe", "llm_answer_text", "missing_detail_line", "opening",
+           "uncovered_line", "verdict_lead", "verdict_line"]
