@@ -154,7 +154,9 @@ def build_app(assistant: AnswerService, settings: Settings) -> gr.Blocks:
         session = fresh(DEFAULT_LANG)
         return [session, "", DEFAULT_LANG, *chrome(DEFAULT_LANG, session)]
 
-    with gr.Blocks(title=t(DEFAULT_LANG, "title"), analytics_enabled=False, fill_width=kiosk) as demo:
+    # Files Gradio writes (its own cache; the page takes no uploads) are removed hourly once an hour old.
+    with gr.Blocks(title=t(DEFAULT_LANG, "title"), analytics_enabled=False, fill_width=kiosk,
+                   delete_cache=(3600, 3600)) as demo:
         # Per-visitor state only. On a kiosk it also expires server-side after the idle period.
         session = gr.State(None, time_to_live=idle if kiosk else None)
         with gr.Row(elem_id="pa-header", equal_height=False):

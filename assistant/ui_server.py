@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+UPLOAD_ROUTE = "/gradio_api/upload"
 LOCAL_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 LOCAL_FRAME_SOURCES = ["http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*"]
 
@@ -55,6 +56,14 @@ def create_server(assistant: Any, settings: Settings) -> FastAPI:
     blocks = build_app(assistant, settings)
     app = FastAPI(title="policy-assistant", docs_url=None, redoc_url=None, openapi_url=None)
     csp = content_security_policy(settings)
+
+    @app.middleware("http")
+    async def no_uploads(request, call_next):  # type: ignore[no-untyped-def]
+        # The visitor page has no file input, so nothing may be uploaded through Gradio's upload route: refused
+        # before the body is read, so nothing reaches the disk.
+        if request.url.path.rstrip("/").endswith(UPLOAD_ROUTE):
+            return JSONResponse({"error": "uploads are not accepted by this page"}, status_code=403)
+        return await call_next(request)
 
     @app.middleware("http")
     async def security_headers(request, call_next):  # type: ignore[no-untyped-def]
