@@ -105,11 +105,11 @@ def render_answer_text(answer: Answer) -> str:
     checks = []
     while rest and rest[0][:1] in _CHECK_CLASS:
         checks.append(rest.pop(0))
-    items = "".join(f'<li class="{_CHECK_CLASS[line[0]]}"><span class="pa-mark" aria-hidden="true">{esc(line[0])}'
+    items = "".join(f'<li class="{_CHECK_CLASS[line[0]]}"><span class="pa-mark">{esc(line[0])}'
                     f'</span>{esc(line[1:].strip())}</li>' for line in checks)
     checklist = f'<ul class="pa-checklist">{items}</ul>' if items else ""
     outcome = esc(answer.verdict.outcome)
-    return (f'<div class="pa-verdict pa-verdict-{outcome}" role="heading" aria-level="3">{esc(head)}</div>'
+    return (f'<div class="pa-verdict pa-verdict-{outcome}" role="status">{esc(head)}</div>'
             f'{checklist}{esc_multiline(chr(10).join(rest))}')
 
 

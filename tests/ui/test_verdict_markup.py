@@ -1,0 +1,20 @@
+"""A verdict's words are visitor- and policy-derived text: rendered as the verdict line and checklist, never as
+markup (the renderer's own tags only)."""
+
+from __future__ import annotations
+
+from ui_helpers import assert_only_app_markup
+
+from assistant.service import PolicyAssistant
+from assistant.ui_render import render_answer
+
+HOSTILE = "我是<img src=x onerror=alert(1)>创始人，首轮拿了1200万投资<script>alert(1)</script>，持股6%，干了两年多，能直接落户吗？"
+
+
+def test_a_verdict_with_markup_in_the_question_renders_as_text(indexed_settings) -> None:
+    answer = PolicyAssistant(indexed_settings).ask(HOSTILE)
+    assert answer.verdict is not None and answer.verdict.outcome == "no"
+    markup = render_answer(answer, "zh")
+    assert_only_app_markup(markup)
+    assert "<script" not in markup and "<img" not in markup
+    assert 'class="pa-verdict pa-verdict-no"' in markup and markup.count('class="pa-unmet"') >= 1
