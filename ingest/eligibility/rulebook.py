@@ -84,7 +84,7 @@ class RuleBook:
             log.info("rules in %s are for another index or extractor; reading them from the units", path)
         except FileNotFoundError:
             log.info("no %s next to the index; reading the rules from the units", path.name)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             log.warning("unreadable %s (%s); reading the rules from the units", path, exc)
         return cls.build(units)
 
