@@ -42,7 +42,7 @@ def units_key(units: Sequence) -> str:
     return h.hexdigest()[:20]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RuleBook:
     key: str
     rules: tuple[Rule, ...]
@@ -55,10 +55,19 @@ class RuleBook:
             rules.extend(extract_rules(list(doc_units)))
         return cls(units_key(units), tuple(rules))
 
+    @functools.cached_property
+    def _by_unit(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            for u in r.unit_ids or (r.unit_id,):
+                index.setdefault(u, []).append(i)
+        return index
+
     def for_units(self, unit_ids: Sequence[str]) -> list[Rule]:
         """Rules whose spans lie in any of these units, in the order of `unit_ids`, then document order."""
+        found = sorted({i for u in unit_ids for i in self._by_unit.get(u, ())})
         rank = {uid: i for i, uid in enumerate(unit_ids)}
-        hit = [r for r in self.rules if any(u in rank for u in r.unit_ids or (r.unit_id,))]
+        hit = [self.rules[i] for i in found]
         return sorted(hit, key=lambda r: min(rank.get(u, len(rank)) for u in r.unit_ids or (r.unit_id,)))
 
     def documents(self) -> list[str]:
