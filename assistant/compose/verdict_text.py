@@ -70,7 +70,8 @@ def describe(c: Condition, lang: AnswerLang) -> str:
     what = " ".join([*(_QUALIFIER_EN[q] for q in sorted(c.qualifiers) if q in _QUALIFIER_EN),
                      *(_TOPIC_EN[t] for t in sorted(c.topics) if t in _TOPIC_EN)][:3]) or c.kind
     threshold = format_quantity(c.kind, c.value or 0, "en")
-    return f"{what} {_OP_EN.get(c.op or '>=', '')} {threshold}".replace("  ", " ") + f" (「{c.text}」)"
+    usually = "usually " if c.soft else ""  # 一般/原则上: the clause allows exceptions
+    return f"{what} {usually}{_OP_EN.get(c.op or '>=', '')} {threshold}".replace("  ", " ") + f" (「{c.text}」)"
 
 
 def _you(x: CheckedCondition, lang: AnswerLang) -> str:
