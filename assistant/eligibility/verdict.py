@@ -29,6 +29,7 @@ _NUMERIC = ("amount", "percent", "duration", "multiple", "count", "age")
 # Roles a visitor holds one of: a partner is not a vice president, an analyst neither.
 _EXCLUSIVE_ROLE_LADDERS = {"partner", "management"}
 
+
 @dataclass(frozen=True)
 class CheckedCondition:
     condition: Condition
