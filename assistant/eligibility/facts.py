@@ -90,8 +90,7 @@ def facts_in(text: str) -> list[Fact]:
         if kind == "count" and q.value == 1 and not q.text[0].isdigit():
             continue  # "一家创投机构", "一名员工": an article, not a count
         topics = topics_in(context)
-        if kind == "duration" and any(k == "role" for *_, k, _, _ in [(0, 0, x[2], x[3], x[4]) for x in
-                                                                     find_levels(context)]):
+        if kind == "duration" and any(level_kind == "role" for _, _, level_kind, _, _ in find_levels(context)):
             topics = topics | {"work"}  # "当副总裁才一年": time served in a role
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
@@ -99,9 +98,9 @@ def facts_in(text: str) -> list[Fact]:
         negated = bool(_NEGATED.search(text[max(0, s - 8):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
                           level=ladder, negated=negated))
-    if _NO_STAKE.search(text):
-        m = _NO_STAKE.search(text)
-        facts.append(Fact("percent", 0.0, m.group(0), frozenset({"stake"})))
+    no_stake = _NO_STAKE.search(text)
+    if no_stake:
+        facts.append(Fact("percent", 0.0, no_stake.group(0), frozenset({"stake"})))
     facts += _years_to_retirement(text, facts)
     return facts
 

@@ -76,7 +76,7 @@ def extract_rules(units: Sequence) -> list[Rule]:
     locator, heading_path and text)."""
     rules: list[Rule] = []
     heading: _Heading | None = None
-    last: tuple[Rule, int] | None = None  # the rule the next sentences may add conditions to, and its item start
+    last: Rule | None = None  # the rule the next sentences of its paragraph may add conditions to
 
     def close() -> None:
         nonlocal heading
@@ -132,16 +132,14 @@ def extract_rules(units: Sequence) -> list[Rule]:
                 if m:
                     outcome = Outcome("apply_hukou", m.group(0), s + m.start(), s + m.end())
             if outcome is None:
-                if (last is not None and not starts_item and last[0].unit_id == unit.id
-                        and "\n" not in text[last[0].outcome.end:s]):
+                if (last is not None and not starts_item and last.unit_id == unit.id
+                        and "\n" not in text[last.outcome.end:s]):
                     extra = conditions_in(Span(unit.id, text, s, e), stated_only=True)
                     if extra:
-                        rule, item_start = last
-                        rule = Rule(rule.unit_id, rule.doc_title, rule.locator, rule.outcome,
-                                    rule.requirements + tuple(group(Span(unit.id, text, s, e), extra)),
-                                    rule.unit_ids)
-                        rules[-1] = rule
-                        last = (rule, item_start)
+                        last = Rule(last.unit_id, last.doc_title, last.locator, last.outcome,
+                                    last.requirements + tuple(group(Span(unit.id, text, s, e), extra)),
+                                    last.unit_ids)
+                        rules[-1] = last
                         continue
                 if starts_item:
                     last = None
@@ -159,7 +157,7 @@ def extract_rules(units: Sequence) -> list[Rule]:
                 reqs += group(tail, conditions_in(tail))
             rule = Rule(unit.id, unit.doc_title, unit.locator, outcome, tuple(reqs), (unit.id,))
             rules.append(rule)
-            last = (rule, s)
+            last = rule
     close()
     return rules
 
