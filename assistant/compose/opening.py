@@ -9,7 +9,7 @@ policies don't say. The quotes follow, written by the answer step.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from assistant.compose.verdict_text import checklist, verdict_line
@@ -47,7 +47,6 @@ class Findings:
     missing: Sequence[str] = ()  # asked details no quote states
     hedge_department: str | None = None  # weak evidence: whom to ask
     ask: str | None = None  # whom to ask for a detail the clauses don't state
-    extra: Sequence[str] = field(default=())
 
 
 # --- the opening -----------------------------------------------------------------------------------------

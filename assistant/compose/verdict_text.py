@@ -88,15 +88,6 @@ def checklist(v: Verdict, lang: AnswerLang) -> list[str]:
     return [f"{_MARK[x.status]} {describe(x.condition, lang)}{_you(x, lang)}" for x in main.conditions]
 
 
-def _threshold(x: CheckedCondition, lang: AnswerLang) -> str:
-    c = x.condition
-    if c.kind in ("role", "credential", "other") or c.value is None:
-        return describe(c, lang)
-    if lang == "zh":
-        return f"{c.text}"
-    return describe(c, lang)
-
-
 def _basis(check: RuleCheck, lang: AnswerLang) -> str:
     """The thresholds the visitor's figures meet, for an outcome that has no figure of its own."""
     met = [x for x in check.conditions if x.status == "met" and x.fact is not None
@@ -112,9 +103,9 @@ def _failed(check: RuleCheck, lang: AnswerLang) -> str:
     parts = []
     for x in check.unmet:
         if lang == "zh":
-            parts.append(f"需“{_threshold(x, lang)}”{_you(x, lang)}")
+            parts.append(f"需“{describe(x.condition, lang)}”{_you(x, lang)}")
         else:
-            parts.append(f"it requires {_threshold(x, lang)}{_you(x, lang)}")
+            parts.append(f"it requires {describe(x.condition, lang)}{_you(x, lang)}")
     return "；".join(parts) if lang == "zh" else "; ".join(parts)
 
 

@@ -60,9 +60,6 @@ class Quantity:
     text: str
     more: bool = False  # "两年多", "over 2 years": strictly more than `value`
 
-    def display(self, lang: str) -> str:
-        return format_quantity(self.kind, self.value, lang)
-
 
 # Order matters: longer, more specific patterns first; a span claimed by one is not read again.
 _PATTERNS: list[tuple[QuantityKind, re.Pattern[str]]] = [

@@ -70,9 +70,6 @@ class RuleBook:
         hit = [self.rules[i] for i in found]
         return sorted(hit, key=lambda r: min(rank.get(u, len(rank)) for u in r.unit_ids or (r.unit_id,)))
 
-    def documents(self) -> list[str]:
-        return list(dict.fromkeys(r.doc_title for r in self.rules))
-
     # --- storage ---------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
