@@ -46,7 +46,8 @@ from assistant.validity import validity_for_hits
 log = logging.getLogger(__name__)
 
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
-RULE_HITS = 10  # retrieved units whose rules the verdict reads
+RULE_HITS = 10  # retrieved units whose rules the verdict reads…
+RULE_DOCUMENTS = 3  # …when their document is one of the first documents retrieved
 State = dict[str, Any]
 
 
@@ -98,7 +99,7 @@ class AnswerChain:
         standalone = question
         if history:
             standalone = self._condense_llm(question, history, state) if self.chat_model else None
-            standalone = standalone or condense_offline(question, history)
+            standalone = standalone or condense_offline(question, history, self.retriever.index.topics)
         state = {**state, "lang": answer_language(question), "standalone": standalone}
         return _timed(state, "condense", t0)
 
@@ -136,7 +137,14 @@ class AnswerChain:
         asked = [t.content for t in state.get("history") or [] if t.role == "user"] + [state["question"]]
         facts = merge_facts(asked)
         ranked: list[SearchHit] = state.get("rule_hits") or state["hits"]
-        rules = self.retriever.rules.for_units([h.id for h in ranked])
+        # Only clauses of the documents the question is answered from — of the first one, or using one of the
+        # question's topic words: a hukou rule must never judge a housing-fund question because it happens to
+        # mention 36 months.
+        answering = set(list(dict.fromkeys(h.doc_id for h in ranked))[:RULE_DOCUMENTS])
+        topics = [t for terms, _ in self.retriever.index.topics.topic_concepts(state["standalone"]) for t in terms]
+        first = ranked[0].doc_id if ranked else None
+        rules = self.retriever.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
+            not topics or h.doc_id == first or any(t in h.text for t in topics))])
         terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
         verdict = decide(asked, facts, rules, terms) if facts or terms else None
         docs = self.retriever.index.docs.values()

@@ -162,6 +162,7 @@ def docs(ctx: typer.Context,
          as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list to stdout.")] = False,
          data_dir: DataDirOption = None) -> None:
     """List the indexed policy documents with issuer, number, dates and unit counts."""
+    from assistant.validity import document_statuses, validity_label
     from ingest.embed import build_embeddings
     from ingest.store import IndexNotFound, UnitStore
 
@@ -171,20 +172,26 @@ def docs(ctx: typer.Context,
         documents = store.documents()
         if not documents:
             raise IndexNotFound(f"the index in {settings.data_dir} is empty; run `policy-assistant ingest` first")
+    statuses = document_statuses(documents, settings.effective_today())
     if as_json:
-        typer.echo(json.dumps([d.to_json() for d in documents], ensure_ascii=False, indent=2))
+        listing = [{**d.to_json(), "status": v.status,
+                    "replaced_by": v.replaced_by.isoformat() if v.replaced_by else None}
+                   for d, v in zip(documents, statuses, strict=True)]
+        typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return
     table = Table(title=f"{len(documents)} indexed policy documents")
     table.add_column("#", justify="right")
     table.add_column("title", ratio=3, overflow="fold")
     table.add_column("issuer", ratio=2, overflow="fold")
-    for col in ("number", "effective", "expires"):
+    for col in ("number", "effective", "expires", "version"):
         table.add_column(col, no_wrap=True)
+    table.add_column("status", ratio=2, overflow="fold")
     table.add_column("units", justify="right")
-    for i, d in enumerate(documents, 1):
+    for i, (d, v) in enumerate(zip(documents, statuses, strict=True), 1):
         table.add_row(str(i), Text(d.title), Text(d.issuer or "—"), Text(d.doc_number or "—"),
                       d.effective.isoformat() if d.effective else "—",
-                      d.expires.isoformat() if d.expires else "—", str(d.units))
+                      d.expires.isoformat() if d.expires else "—", d.version.isoformat() if d.version else "—",
+                      Text(validity_label(v, "en")), str(d.units))
     console.print(table)
 
 

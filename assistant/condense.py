@@ -1,10 +1,10 @@
 """Offline, deterministic condensing of a follow-up question with the conversation history.
 
 A question is treated as a follow-up when it is short, or leans on the previous turn (那/那么/如果/呢/这个/他们…,
-"what about", "and if", "they"…), and names no topic of its own (no domain term such as 落户, 科创板, QFLP,
-"hukou", "venture capital"). Then the key terms of the most recent user turn(s) — domain terms, amounts, and the
-content words — are appended to it, so "那如果是累计投资呢？" after "can a startup founder with 500万 funding shorten the
-7-year requirement" searches for both. Anything else passes through unchanged.
+"what about", "and if", "they"…), and names no topic of its own: no word that points to documents other than
+the ones the conversation was about (assistant.topics, computed from the index). Then the key terms of the most
+recent user turn(s) — domain terms, amounts, and the content words — are appended to it, so "那如果是累计投资呢？"
+after "can a startup founder with 500万 funding shorten the 7-year requirement" searches for both. Anything else passes through unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import unicodedata
 
 from assistant.crosslingual import english_words
 from assistant.textproc import STOPWORDS, default_processor, has_cjk
+from assistant.topics import TopicIndex
 from assistant.types import Turn
 
 MAX_FOLLOWUP_CJK = 16  # a Chinese question this short rarely stands alone
@@ -23,18 +24,6 @@ _ZH_MARKERS = ("那", "那么", "如果", "呢", "这个", "那个", "这些", "
 _EN_MARKERS = ("what about", "how about", "and if", "what if", "and for", "and what", "and how", "and the",
                "also", "same", "they", "them", "their", "it", "its", "that", "this", "those", "these", "he", "she",
                "his", "her", "instead", "else", "too", "then")
-# Words that say what the question is about. Attribute words (配偶, 累计, 投资, 材料, 条件…) are not topics:
-# they need a topic from earlier in the conversation.
-_TOPIC_ZH = ("落户", "户口", "居住证", "留学", "引进人才", "人才引进", "创业投资", "天使投资", "风险投资", "科创板",
-             "上市公司", "孵化器", "技术转移", "民营企业", "中小微企业", "区域性股权市场", "股权托管", "在线新经济",
-             "上海制造", "专项资金", "零增地", "优质项目", "临港", "长三角", "金融中心", "浦江之光", "QFLP", "QDLP",
-             "退市", "股票质押", "再贷款", "再贴现", "纾困", "外资", "理财", "工业用地", "无人工厂", "人身险")
-_TOPIC_EN = ("hukou", "residence permit", "returnee", "overseas student", "talent", "venture capital", "vc",
-             "angel", "star market", "listed compan", "incubator", "tech transfer", "technology transfer",
-             "private enterprise", "private compan", "sme", "equity market", "online new economy",
-             "made in shanghai", "manufacturing", "special fund", "zero additional land", "lingang",
-             "yangtze", "financial center", "pujiang", "qflp", "qdlp", "delist", "share pledge", "relending",
-             "bailout", "foreign", "wealth management", "industrial land", "unmanned factor", "insurance")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s+(million|billion|thousand|years?|months?|percent|points?)\b", re.I)
 _QUESTION_NOISE = re.compile(r"[？?！!。，,、；;：:（）()“”\"'《》]")
 
@@ -43,32 +32,13 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
-def topics(text: str) -> set[str]:
-    """The policy topics a text names (domain terms such as 落户, QFLP, "venture capital")."""
-    t = _norm(text)
-    found = {term for term in _TOPIC_ZH if term in t}
-    padded = " " + " ".join(english_words(t.lower())) + " "
-    return found | {term for term in _TOPIC_EN if f" {term}" in padded}
-
-
-def has_topic(text: str) -> bool:
-    """Does the text name a policy topic of its own?"""
-    return bool(topics(text))
-
-
-def _starts_leaning(q: str) -> bool:
-    low = q.lower()
-    return q.startswith(("那", "那么", "如果", "还有", "另外")) or bool(
-        re.match(r"(and |so |but )?(what|how) about\b|and (if|what|how|for)\b|what if\b", low))
-
-
-def looks_like_followup(question: str, previous: str = "") -> bool:
-    """Short or leaning on the previous turn, and naming no topic of its own — or opening with 那/"what about"
-    while only naming topics the previous turn already named ("那要直接落户呢？" after a 落户 question)."""
+def looks_like_followup(question: str, previous: str, index: TopicIndex) -> bool:
+    """Short or leaning on the previous turn, and naming no topic outside the documents the previous turn was
+    about ("那要直接落户呢？" after a 落户 question, "那配偶呢？" after one about the returnees' hukou; not
+    "那QFLP呢？")."""
     q = _norm(question)
-    own = topics(q)
-    if own:
-        return _starts_leaning(q) and bool(previous) and own <= topics(previous)
+    if index.continues(q, previous) is False:
+        return False  # it names a topic of its own, in other documents than the conversation's
     low = q.lower()
     words = english_words(low)
     if has_cjk(q):
@@ -97,18 +67,18 @@ def key_terms(text: str) -> list[str]:
     return found
 
 
-def condense_offline(question: str, history: list[Turn]) -> str:
+def condense_offline(question: str, history: list[Turn], index: TopicIndex) -> str:
     """A standalone query for retrieval: the question, plus the previous user turn's key terms if it is a follow-up."""
     question = question.strip()
     users = [t.content for t in history if t.role == "user" and t.content.strip()]
-    if not question or not users or not looks_like_followup(question, " ".join(users)):
+    if not question or not users or not looks_like_followup(question, " ".join(users), index):
         return question
     carried: list[str] = []
     own = set(key_terms(question))
     # The most recent user turn that has a topic (a chain of follow-ups leads back to it); its successors'
     # terms are carried too, so "and the spouse?" -> "and the documents?" keeps both.
     start = len(users) - 1
-    while start > 0 and not has_topic(users[start]):
+    while start > 0 and not index.topics(users[start]):
         start -= 1
     for turn in users[start:]:
         for term in key_terms(turn):

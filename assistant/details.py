@@ -21,6 +21,7 @@ _ASKS: dict[str, re.Pattern[str]] = {
     "amount": re.compile(
         r"多少钱|几块钱|费用|收费|多少费|补多少|奖励多少|给多少|资助多少|拿多少|多少补贴|补贴多少|多少资金|"
         r"how much (?:does|do|is|are|will|money|it cost|subsidy|funding|support|grant|of a (?:subsidy|grant))|"
+        r"how much\s*(?:[?？]|$)|"
         r"\bcosts?\b|\bfees?\b|\bprices?\b|\bpremiums?\b", re.IGNORECASE),
     "rate": re.compile(r"利率|税率|费率|比例是多少|多少比例|百分之几|interest rates?|tax rates?|what percentage",
                        re.IGNORECASE),

@@ -222,9 +222,10 @@ def lexical_only(f: RefusalFeatures) -> RefusalFeatures:
 
 
 def department_of(hits: Sequence[SearchHit], lang: AnswerLang) -> str:
-    """The issuer of the closest document, or a generic pointer when it isn't known."""
-    issuer = next((h.issuer for h in hits if h.issuer), None)
-    if issuer:
+    """The issuer of the closest document, or a generic pointer when it isn't known — or when the issuer is a
+    people's congress, which adopts regulations but does not apply them to anyone's case."""
+    issuer = hits[0].issuer if hits else None
+    if issuer and "人民代表大会" not in issuer:
         return issuer if lang == "zh" else f"the issuing department, {issuer}"
     return "相关政策主管部门或12345市民服务热线" if lang == "zh" else "the responsible department or the 12345 citizen hotline"
 

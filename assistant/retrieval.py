@@ -12,24 +12,25 @@ Weights measured on eval/questions.jsonl (see `RetrievalWeights` for the numbers
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.crosslingual import CrossLingualExpander, ExpandedQuery
 from assistant.lexicon import CorpusLexicon
+from assistant.named import named_documents
 from assistant.settings import Settings
-from assistant.textproc import STOPWORDS, TOKENIZER_VERSION, USER_DICT, TextProcessor, default_processor
+from assistant.textproc import TextProcessor, default_processor
+from assistant.token_cache import TokenCache
+from assistant.topics import TopicIndex
 from assistant.types import SearchHit
+from assistant.versions import asks_about_versions
 from ingest.eligibility.rulebook import RULES_FILE, RuleBook
-from ingest.models import content_hash
+from ingest.records import replacements
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -49,6 +50,8 @@ class SearchFilters:
     doc_ids: frozenset[str] | None = None
     in_force_only: bool = False
     today: date | None = None
+    # Replaced versions of a policy: None = only when the question asks about versions (assistant.versions).
+    include_replaced: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class RetrievalWeights:
     dense: float = 1.0
     dense_zh: float = 0.5
     bm25: float = 1.5
+    title: float = 1.5  # the units of a document the question names by title, in BM25 order
     rrf_k: float = 10.0
     candidates: int = 50  # how deep each list goes
     rerank_depth: int = 20
@@ -82,6 +86,8 @@ class _Index:
     expander: CrossLingualExpander
     lexicon: CorpusLexicon
     rules: RuleBook  # the eligibility rules read out of these units at ingest
+    replaced_by: dict[str, DocumentInfo]  # doc_id of each replaced version → the version that replaced it
+    topics: TopicIndex  # which documents each indexed word points to (follow-up detection)
     token_scores: dict[str, np.ndarray] = field(default_factory=dict)  # BM25 score vector per token
 
     @property
@@ -111,7 +117,7 @@ class HybridRetriever:
         # bm25s sets its own logger to DEBUG when imported: keep its index-building chatter out of our output.
         logging.getLogger("bm25s").setLevel(max(logging.WARNING, logging.getLogger().getEffectiveLevel()))
         units = self.store.all_units()
-        tokens = _TokenCache(self.settings.data_dir / "bm25-tokens.json", self.processor).tokens(units)
+        tokens = TokenCache(self.settings.data_dir / "bm25-tokens.json", self.processor).tokens(units)
         df: dict[str, int] = {}
         for toks in tokens:
             for t in set(toks):
@@ -123,8 +129,10 @@ class HybridRetriever:
         lexicon = CorpusLexicon(self.processor, "\n".join(f"{u.doc_title}\n{u.text}" for u in units), df, expander,
                                 self.settings.data_dir / "lexicon-evidence.json")
         rules = RuleBook.load_or_build(self.settings.data_dir / RULES_FILE, units)
-        self.index = _Index(units, {u.id: i for i, u in enumerate(units)},
-                            {d.doc_id: d for d in self.store.documents()}, bm25, df, expander, lexicon, rules)
+        documents = self.store.documents()
+        self.index = _Index(units, {u.id: i for i, u in enumerate(units)}, {d.doc_id: d for d in documents},
+                            bm25, df, expander, lexicon, rules, replacements(documents),
+                            TopicIndex([u.doc_id for u in units], tokens, expander, self.processor))
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
                  len(expander.cedict))
 
@@ -180,11 +188,17 @@ class HybridRetriever:
                 total += c.weight * best
         return total
 
-    def _allowed(self, idx: _Index, filters: SearchFilters | None) -> set[str] | None:
+    def _allowed(self, idx: _Index, filters: SearchFilters | None, query: str = "") -> set[str] | None:
         """Doc ids a search may return (None = all)."""
-        if filters is None or (filters.doc_ids is None and not filters.in_force_only):
+        filters = filters or SearchFilters()
+        include_replaced = filters.include_replaced
+        if include_replaced is None:
+            include_replaced = asks_about_versions(query)
+        hide = set() if include_replaced else set(idx.replaced_by) - named_documents(query, idx.docs.values())
+        if filters.doc_ids is None and not filters.in_force_only and not hide:
             return None
         ids = set(idx.docs) if filters.doc_ids is None else set(filters.doc_ids) & set(idx.docs)
+        ids -= hide
         if filters.in_force_only:
             today = filters.today or self.settings.effective_today()
             ids = {i for i in ids if _in_force(idx.docs[i], today)}
@@ -202,7 +216,7 @@ class HybridRetriever:
                      idx: _Index | None = None) -> dict[str, list[str]]:
         """The unit-id rankings that get fused (exposed for evaluation of each list on its own)."""
         idx = idx or self.index
-        allowed = self._allowed(idx, filters)
+        allowed = self._allowed(idx, filters, query)
         expanded = idx.expander.expand(query)
         lists: dict[str, list[str]] = {"dense": self._dense(query, allowed)}
         if expanded.lang != "zh" and expanded.chinese.strip():
@@ -213,6 +227,11 @@ class HybridRetriever:
             scores = np.where(mask, scores, 0.0)
         order = np.argsort(-scores, kind="stable")[: self.weights.candidates]
         lists["bm25"] = [idx.units[i].id for i in order if scores[i] > 0]
+        named = named_documents(query, idx.docs.values())
+        if named:
+            ranked = np.argsort(-scores, kind="stable")
+            lists["title"] = [idx.units[i].id for i in ranked if idx.units[i].doc_id in named
+                              and (allowed is None or idx.units[i].doc_id in allowed)][: self.weights.candidates]
         return lists
 
     def fuse(self, lists: dict[str, list[str]], idx: _Index | None = None) -> list[tuple[str, float]]:
@@ -248,51 +267,15 @@ class HybridRetriever:
     def _hit(idx: _Index, uid: str, score: float) -> SearchHit:
         u = idx.units[idx.by_id[uid]]
         d = idx.docs.get(u.doc_id)
-        return SearchHit(id=u.id, doc_id=u.doc_id, doc_title=u.doc_title, locator=u.locator, text=u.text,
+        newer = idx.replaced_by.get(u.doc_id)
+        title = u.doc_title
+        if newer and d and d.version:  # the replaced version of a title is cited as such
+            title = f"{title}（{d.version.year}年{d.version.month}月{d.version.day}日版）"
+        return SearchHit(id=u.id, doc_id=u.doc_id, doc_title=title, locator=u.locator, text=u.text,
                          score=float(score), issuer=d.issuer if d else None,
-                         effective=d.effective if d else None, expires=d.expires if d else None)
-
-
-class _TokenCache:
-    """BM25 tokens of unit texts on disk, keyed by the text's hash and the tokenizer's version: jieba over the
-    corpus x100 takes ~30 s, so a restart should not redo it. Best effort: an unreadable or read-only cache
-    only costs time (serving must work from a read-only data dir)."""
-
-    def __init__(self, path: Path, processor: TextProcessor) -> None:
-        self.path = path
-        self.processor = processor
-        self.version = content_hash(USER_DICT.read_text(encoding="utf-8") + "|" + " ".join(sorted(STOPWORDS))
-                                    + "|" + TOKENIZER_VERSION)
-
-    def _read(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data.get("tokens", {}) if data.get("version") == self.version else {}
-
-    def tokens(self, units: list[Unit]) -> list[list[str]]:
-        cached = self._read()
-        out: dict[str, str] = {}
-        result = []
-        missed = 0
-        for u in units:
-            key = content_hash(u.context_text())
-            if key not in cached:
-                cached[key] = "\x1f".join(self.processor.tokenize(u.context_text()))
-                missed += 1
-            out[key] = cached[key]
-            result.append(out[key].split("\x1f") if out[key] else [])
-        if missed or len(out) != len(cached):  # new units, or stale entries to drop
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = self.path.with_suffix(".tmp")
-                tmp.write_text(json.dumps({"version": self.version, "tokens": out}, ensure_ascii=False),
-                               encoding="utf-8")
-                os.replace(tmp, self.path)
-            except OSError as exc:
-                log.warning("BM25 token cache not written (%s); the next start will tokenise again", exc)
-        return result
+                         effective=d.effective if d else None, expires=d.expires if d else None,
+                         kind=d.kind if d else "normative", version=d.version if d else None,
+                         replaced_by=(newer.version or newer.effective) if newer else None)
 
 
 def _in_force(doc: DocumentInfo, today: date) -> bool:

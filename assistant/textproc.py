@@ -55,7 +55,7 @@ ZH_QUESTION_WORDS = frozenset("""几 几年 几个 几种 哪几 哪几种 多�
     怎么办 怎么 算 用 交 不会 不能 会不会 能不能 可不可以 最 少 多 大 小 办 做 搞 走 找 说 看 给 让 帮 大概 一般 具体
     什么样 是不是 有没有 其他 另外 比如 例如 假如 要是 所以 因为 为了 对于 除了 包括 等等 啥 咋
     听说 听人说 据说 好像 似乎 觉得 知道 不知道 不想 打算 希望 真的 那种 这种 专门 不够 只能 不算 是从
-    干吗 干嘛 回事 没什么 正好""".split())  # noqa: SIM905
+    干吗 干嘛 回事 没什么 正好 有点 有点儿 一点 一点儿 有些 东西 事情 事儿 样子 意思 感觉 别的 有啥""".split())  # noqa: SIM905
 # jieba (ICTCLAS) tags of words that name no topic: pronouns, numerals and quantifiers, conjunctions, adverbs,
 # prepositions, particles, locality and place words, time words (这些, 一点, 好几个, 不过, 确实, 外面, 市里).
 NON_TOPIC_TAGS = frozenset("r m mq q c d ad p u uj ul uz ug uv ud y e o f s t tg z zg".split())  # noqa: SIM905

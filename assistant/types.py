@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from assistant.eligibility.verdict import Verdict
 
-ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force"]
+ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force", "superseded"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class SearchHit:
     issuer: str | None = None
     effective: date | None = None
     expires: date | None = None
+    kind: str = "normative"  # regulation, rule or normative (ingest.official)
+    version: date | None = None
+    replaced_by: date | None = None  # version date of the document that replaced this one
 
     def to_json(self) -> dict:
         return {"id": self.id, "doc_title": self.doc_title, "locator": self.locator, "text": self.text,
@@ -57,10 +60,14 @@ class Validity:
     expires: date | None
     effective: date | None = None
     note: str | None = None
+    version: date | None = None  # the date of this version (last amendment), for regulations and rules
+    replaced_by: date | None = None  # the version date of the document that replaced this one
 
     def to_json(self) -> dict:
         return {"doc_title": self.doc_title, "status": self.status,
-                "expires": self.expires.isoformat() if self.expires else None}
+                "expires": self.expires.isoformat() if self.expires else None,
+                "version": self.version.isoformat() if self.version else None,
+                "replaced_by": self.replaced_by.isoformat() if self.replaced_by else None}
 
 
 @dataclass

@@ -40,6 +40,9 @@ def validity_badge(validity: Validity | None, lang: str) -> str:
     elif validity.status == "expired":
         date = validity.expires.isoformat() if validity.expires else "?"
         label, cls = t(lang, "expired", date=date), "pa-expired"
+    elif validity.status == "superseded":
+        date = validity.replaced_by.isoformat() if validity.replaced_by else "?"
+        label, cls = t(lang, "superseded", date=date), "pa-expired"
     elif validity.status == "not_yet_in_force":
         date = validity.effective.isoformat() if validity.effective else "?"
         label, cls = t(lang, "not_yet", date=date), "pa-not-yet"

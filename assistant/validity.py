@@ -1,30 +1,40 @@
-"""Whether a cited policy is in force on a given day, with labels for visitors in Chinese and English."""
+"""Whether a cited policy is in force on a given day, with labels for visitors in Chinese and English.
+
+What "no end date" means depends on the kind of document: a regulation (条例) or rule (规定) stays in force from its
+effective date until it is amended or repealed, so it is in force; a normative document (通知, 办法, 意见…) normally
+states its period of validity, and without one nobody can tell from the text whether it still applies. A document
+replaced by a later version of the same title is superseded, whatever its own dates say.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Literal
 
 from assistant.types import SearchHit, Validity
+from ingest.records import DocumentInfo, replacements
 
 Lang = Literal["zh", "en"]
+LASTING_KINDS = ("regulation", "rule")
 
 
 def policy_validity(doc_title: str, effective: date | None, expires: date | None, today: date,
-                    note: str | None = None) -> Validity:
-    """Status on `today`. A policy whose start date is in the future is not yet in force; one with an end
-    date before today expired; one with no end date stated is reported as such (not as "in force": the
-    compilation can't tell whether it was repealed)."""
+                    note: str | None = None, kind: str = "normative", version: date | None = None,
+                    replaced_by: date | None = None) -> Validity:
+    """Status on `today`: not yet in force, superseded, expired, in force, or no end date stated."""
     if effective is not None and effective > today:
         status = "not_yet_in_force"
+    elif replaced_by is not None and replaced_by <= today:
+        status = "superseded"
     elif expires is not None and expires < today:
         status = "expired"
-    elif expires is not None:
+    elif expires is not None or kind in LASTING_KINDS:
         status = "in_force"
     else:
         status = "no_end_date"
-    return Validity(doc_title=doc_title, status=status, expires=expires, effective=effective, note=note)
+    return Validity(doc_title=doc_title, status=status, expires=expires, effective=effective, note=note,
+                    version=version if kind in LASTING_KINDS else None, replaced_by=replaced_by)
 
 
 def validity_for_hits(hits: Iterable[SearchHit], today: date) -> list[Validity]:
@@ -32,7 +42,8 @@ def validity_for_hits(hits: Iterable[SearchHit], today: date) -> list[Validity]:
     seen: dict[str, Validity] = {}
     for h in hits:
         if h.doc_id not in seen:
-            seen[h.doc_id] = policy_validity(h.doc_title, h.effective, h.expires, today)
+            seen[h.doc_id] = policy_validity(h.doc_title, h.effective, h.expires, today, kind=h.kind,
+                                             version=h.version, replaced_by=h.replaced_by)
     return list(seen.values())
 
 
@@ -40,14 +51,30 @@ def _zh_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def _amended(v: Validity, lang: Lang) -> str:
+    """`，2024年12月31日修正` when this version is later than its effective date (an amended regulation)."""
+    if not v.version or (v.effective and v.version <= v.effective):
+        return ""
+    return f"，{_zh_date(v.version)}修正" if lang == "zh" else f", as amended on {v.version.isoformat()}"
+
+
 def validity_label(v: Validity, lang: Lang) -> str:
     """A short human label, e.g. "已于2023年12月31日失效" / "expired on 2023-12-31"."""
+    if v.status == "superseded" and v.replaced_by:
+        if lang == "zh":
+            return f"已被{_zh_date(v.replaced_by)}的新版本取代"
+        return f"replaced by the version of {v.replaced_by.isoformat()}"
     if v.status == "expired" and v.expires:
         return f"已于{_zh_date(v.expires)}到期失效" if lang == "zh" else f"expired on {v.expires.isoformat()}"
     if v.status == "in_force":
-        if lang == "zh":
-            return f"现行有效（有效期至{_zh_date(v.expires)}）" if v.expires else "现行有效"
-        return f"in force (until {v.expires.isoformat()})" if v.expires else "in force"
+        if v.expires:
+            return f"现行有效（有效期至{_zh_date(v.expires)}）" if lang == "zh" else \
+                f"in force (until {v.expires.isoformat()})"
+        if v.effective:
+            if lang == "zh":
+                return f"现行有效（自{_zh_date(v.effective)}起施行{_amended(v, lang)}）"
+            return f"in force since {v.effective.isoformat()}{_amended(v, lang)}"
+        return "现行有效" if lang == "zh" else "in force"
     if v.status == "not_yet_in_force" and v.effective:
         if lang == "zh":
             return f"尚未施行（自{_zh_date(v.effective)}起施行）"
@@ -58,6 +85,17 @@ def validity_label(v: Validity, lang: Lang) -> str:
         return f"文件未注明有效期{since}，请向发文部门确认是否仍在执行"
     since = f"; effective from {v.effective.isoformat()}" if v.effective else ""
     return f"no end date stated{since} — check with the issuing department that it still applies"
+
+
+def document_statuses(documents: Sequence[DocumentInfo], today: date) -> list[Validity]:
+    """The status of every indexed document on `today`, replaced versions included (for `docs`)."""
+    replaced = replacements(documents)
+    out = []
+    for d in documents:
+        newer = replaced.get(d.doc_id)
+        out.append(policy_validity(d.title, d.effective, d.expires, today, d.validity_note, d.kind, d.version,
+                                   (newer.version or newer.effective) if newer else None))
+    return out
 
 
 def bilingual_label(v: Validity) -> str:

@@ -3,7 +3,7 @@
     python -m eval.hedges [--data-dir DIR] [--sets all|holdout]
 
 A hedge is an answer to an answerable question that opens by saying the policies never use one of the
-question's words ("汇编政策中没有出现…", "never use the word…") or may not answer it exactly ("可能没有与您的问题
+question's words ("政策文件中没有出现…", "never use the word…") or may not answer it exactly ("可能没有与您的问题
 完全对应", "may not answer this exactly"). The hedge rate is hedged / answered among answerable questions; the
 out-of-scope figure is refused / all among out-of-scope ones. The sets are eval/questions.jsonl (single-turn
 questions), the refusal dev sets and the refusal hold-out; the learned refusal check was fitted on the first
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EVAL_DIR = Path(__file__).resolve().parent
-HEDGE = re.compile(r"汇编政策中没有出现|never use the word|可能没有与您的问题完全对应|may not answer this exactly")
+HEDGE = re.compile(r"政策文件中没有出现|never use the word|可能没有与您的问题完全对应|may not answer this exactly")
 
 
 def labelled(sets: str) -> list[tuple[str, str, str]]:

@@ -64,7 +64,7 @@ _MIN_REPEAT = 30
 class Artifact:
     """Something removed from the source text, kept so that removals are auditable and testable."""
 
-    kind: str  # page_number, running_title, title_block, toc, web_noise, front_matter, duplicate, stray_number
+    kind: str  # page_number, running_title, title_block, toc, web_noise, front_matter, duplicate, stray_number, markup, history
     text: str
 
 

@@ -37,6 +37,10 @@ class PolicyDocument:
     expires: date | None = None
     validity_note: str | None = None  # e.g. the note that extended the expiry
     notice_title: str | None = None  # the title of the covering notice, when different
+    kind: str = "normative"  # regulation, rule or normative (ingest.official)
+    adopted: date | None = None
+    amended: tuple[date, ...] = ()
+    version: date | None = None  # date of this version: the last amendment, else adoption (or the file name's)
 
     @property
     def content_hash(self) -> str:

@@ -5,6 +5,8 @@ Every field is a str/int (Chroma metadata can't hold None or dates): dates are I
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,12 +30,21 @@ class DocumentInfo:
     units: int
     source: str
     notice_title: str | None = None
+    kind: str = "normative"
+    adopted: date | None = None
+    amended: tuple[date, ...] = ()
+    version: date | None = None
 
     def to_json(self) -> dict:
         return {"title": self.title, "issuer": self.issuer, "doc_number": self.doc_number,
-                "effective": self.effective.isoformat() if self.effective else None,
-                "expires": self.expires.isoformat() if self.expires else None, "units": self.units,
-                "doc_id": self.doc_id, "validity_note": self.validity_note, "source": self.source}
+                "effective": _iso_or_none(self.effective), "expires": _iso_or_none(self.expires),
+                "units": self.units, "doc_id": self.doc_id, "validity_note": self.validity_note,
+                "source": self.source, "kind": self.kind, "adopted": _iso_or_none(self.adopted),
+                "amended": [d.isoformat() for d in self.amended], "version": _iso_or_none(self.version)}
+
+
+def _iso_or_none(d: date | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 def _iso(d: date | None) -> str:
@@ -59,7 +70,8 @@ def record_hash(unit: Unit, doc: PolicyDocument | None, doc_order: int = 0) -> s
 def _doc_meta(doc: PolicyDocument) -> dict[str, str]:
     return {"issuer": doc.issuer or "", "doc_number": doc.doc_number or "", "effective": _iso(doc.effective),
             "expires": _iso(doc.expires), "validity_note": doc.validity_note or "",
-            "notice_title": doc.notice_title or ""}
+            "notice_title": doc.notice_title or "", "kind": doc.kind, "adopted": _iso(doc.adopted),
+            "amended": ",".join(d.isoformat() for d in doc.amended), "version": _iso(doc.version)}
 
 
 def unit_metadata(unit: Unit, doc: PolicyDocument | None, doc_order: int = 0) -> dict[str, Any]:
@@ -88,4 +100,30 @@ def doc_info(m: dict, units: int) -> DocumentInfo:
     return DocumentInfo(doc_id=m["doc_id"], title=m.get("doc_title", ""), issuer=_none(m.get("issuer")),
                         doc_number=_none(m.get("doc_number")), effective=_date(m.get("effective")),
                         expires=_date(m.get("expires")), validity_note=_none(m.get("validity_note")),
-                        units=units, source=m.get("source", ""), notice_title=_none(m.get("notice_title")))
+                        units=units, source=m.get("source", ""), notice_title=_none(m.get("notice_title")),
+                        kind=m.get("kind") or "normative", adopted=_date(m.get("adopted")),
+                        amended=tuple(date.fromisoformat(d) for d in (m.get("amended") or "").split(",") if d),
+                        version=_date(m.get("version")))
+
+
+def _title_key(title: str) -> str:
+    return unicodedata.normalize("NFKC", "".join(title.split()))
+
+
+def replacements(docs: Iterable[DocumentInfo]) -> dict[str, DocumentInfo]:
+    """Each replaced version (doc_id) → the version that replaced it: the next newer document of the same title.
+
+    Versions are ordered by their version date (last amendment, adoption, or the file name's date), then by
+    their effective date. Documents of one title with no such date can't be ordered and replace nothing.
+    """
+    by_title: dict[str, list[DocumentInfo]] = {}
+    for d in docs:
+        by_title.setdefault(_title_key(d.title), []).append(d)
+    replaced: dict[str, DocumentInfo] = {}
+    for versions in by_title.values():
+        dated = sorted((d for d in versions if d.version or d.effective),
+                       key=lambda d: (d.version or d.effective, d.effective or date.min))  # type: ignore[operator]
+        for older, newer in zip(dated, dated[1:], strict=False):
+            if (newer.version or newer.effective) != (older.version or older.effective):
+                replaced[older.doc_id] = newer
+    return replaced

@@ -23,6 +23,14 @@ from ingest.clean import (
     normalize_spaces,
 )
 from ingest.models import PolicyDocument, SourceText, Unit
+from ingest.official import (
+    History,
+    document_kind,
+    read_history,
+    regulation_issuer,
+    strip_markup,
+    version_in_name,
+)
 from ingest.units import split_units
 
 
@@ -170,13 +178,18 @@ def _doc_id(source: str, title: str) -> str:
     return hashlib.sha1(f"{source}\n{title}".encode()).hexdigest()[:10]
 
 
+def _version(history: History, source_name: str, effective: date | None) -> date | None:
+    return history.latest or version_in_name(source_name) or effective
+
+
 def _build_document(
     source: SourceText, body_lines: list[str], heading: str, title_text: str | None, artifacts: list[Artifact]
 ) -> tuple[PolicyDocument, list[Unit]]:
+    body_lines, history = read_history(body_lines, artifacts)
     text = clean_body_lines(body_lines, artifacts)
     title, issuer = _title_parts(title_text.replace("\n", " ") if title_text else heading)
     toc_title, toc_issuer = _title_parts(heading)
-    issuer = toc_issuer or issuer
+    issuer = toc_issuer or issuer or history.issuer or regulation_issuer(title)
     doc_number = next(
         (normalize_spaces(line.strip()) for line in (title_text or "").splitlines()
          if _DOC_NUMBER.match(normalize_spaces(line.strip()))),
@@ -187,6 +200,8 @@ def _build_document(
     doc = PolicyDocument(
         doc_id=_doc_id(source.name, title), title=title, text=text, source=source.name, issuer=issuer,
         doc_number=doc_number, effective=effective, expires=expires, validity_note=note, notice_title=notice,
+        kind=document_kind(title, doc_number, history), adopted=history.adopted, amended=history.amended,
+        version=_version(history, source.name, effective),
     )
     return doc, split_units(doc)
 
@@ -252,7 +267,12 @@ def _parse_single(source: SourceText, lines: list[str]) -> ParsedSource:
 def parse_source(source: SourceText) -> ParsedSource:
     """Split a source into its policy documents and their units."""
     lines = source.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    markup: list[Artifact] = []
+    lines = strip_markup(lines, markup)
     toc, toc_first, toc_last = _parse_toc(lines)
     if toc:
-        return _parse_compilation(source, lines, toc, toc_first, toc_last)
-    return _parse_single(source, lines)
+        parsed = _parse_compilation(source, lines, toc, toc_first, toc_last)
+    else:
+        parsed = _parse_single(source, lines)
+    parsed.artifacts[:0] = markup
+    return parsed

@@ -16,6 +16,10 @@ from ingest.models import PolicyDocument, Unit, content_hash
 
 MAX_UNIT_CHARS = 600
 MIN_STANDALONE_CHARS = 120  # an intro shorter than this joins its first child rather than standing alone
+# Articles (第X条) are cited one by one; an article shorter than SHORT_ARTICLE_CHARS may share a unit with its
+# neighbours in the same chapter, up to MAX_ARTICLE_GROUP_CHARS (a one-line article alone is a weak search target).
+SHORT_ARTICLE_CHARS = 120
+MAX_ARTICLE_GROUP_CHARS = 300
 PREAMBLE = "序言"
 CLOSING = "末段"
 
@@ -139,6 +143,24 @@ class _Splitter:
             source=self.doc.source, content_hash=digest,
         ))
 
+    def add_paragraphs(self, first: int, last: int, node: _Node) -> None:
+        """A long article without numbered items, split between its paragraphs (款): `第十五条第二款–第三款`."""
+        base = node.locator()
+        group_first = first
+        for index in range(first, last + 1):
+            ends_group = index == last or self.chars(group_first, index + 1) > MAX_UNIT_CHARS
+            if not ends_group:
+                continue
+            start, end = group_first - first + 1, index - first + 1
+            if (start, end) == (1, last - first + 1):
+                locator = base
+            elif start == end:
+                locator = f"{base}第{_cn_number(start)}款"
+            else:
+                locator = f"{base}第{_cn_number(start)}款–第{_cn_number(end)}款"
+            self.add(*self.span(group_first, index), node, locator)
+            group_first = index + 1
+
     def span(self, first: int, last: int) -> tuple[int, int]:
         return self.offsets[first], self.offsets[last] + len(self.paragraphs[last])
 
@@ -150,7 +172,10 @@ class _Splitter:
             return
         containers = ("root", "chapter", "annex")  # always cited by their articles/sections, never whole
         if node.kind not in containers and (self.chars(first, node.last) <= MAX_UNIT_CHARS or not node.children):
-            self.add(*self.span(first, node.last), node, node.locator())
+            if node.kind == "article" and self.chars(first, node.last) > MAX_UNIT_CHARS * 1.25:
+                self.add_paragraphs(first, node.last, node)
+            else:
+                self.add(*self.span(first, node.last), node, node.locator())
             return
         own_last = node.children[0].first - 1
         pending: int | None = first
@@ -164,6 +189,28 @@ class _Splitter:
         group: list[_Node] = []
         group_first: int | None = None
         for child in node.children:
+            if child.kind == "article" and self.chars(child.first, child.last) < SHORT_ARTICLE_CHARS and (
+                not group or (group[-1].kind == "article"
+                              and self.chars(group_first, child.last) <= MAX_ARTICLE_GROUP_CHARS)  # type: ignore[arg-type]
+            ):
+                if not group:  # a one-line article joins its neighbours in the same chapter, and only them
+                    group_first = pending if pending is not None else child.first
+                    pending = None
+                group.append(child)
+                continue
+            if child.kind == "article" or _holds_articles(child):  # articles are cited one by one
+                self._flush(node, group, group_first)
+                group, group_first = [], None
+                if child.kind == "article" and self.chars(child.first, child.last) < SHORT_ARTICLE_CHARS:
+                    group_first, group = child.first if pending is None else pending, [child]
+                    pending = None
+                    continue
+                self.emit(child, prefix=pending)
+                pending = None
+                continue
+            if group and group[-1].kind == "article":
+                self._flush(node, group, group_first)
+                group, group_first = [], None
             start = pending if (pending is not None and not group) else child.first
             if self.chars(child.first, child.last) > MAX_UNIT_CHARS or (
                 not group and self.chars(start, child.last) > MAX_UNIT_CHARS
@@ -199,6 +246,19 @@ class _Splitter:
             locator = f"{base}{group[0].label}–{group[-1].label}"
             node = parent if parent.kind != "root" else group[0]
         self.add(*self.span(group_first, group[-1].last), node, locator)
+
+
+def _holds_articles(node: _Node) -> bool:
+    return any(c.kind == "article" or _holds_articles(c) for c in node.children)
+
+
+def _cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 21 → 二十一 (paragraph numbers in citations)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def split_units(doc: PolicyDocument) -> list[Unit]:

@@ -98,16 +98,16 @@ def source_line(f: Findings) -> str:
         status = f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else ""
         also = "等文件" if more else ""
         if hedge:
-            return (f"汇编政策中可能没有与您的问题完全对应的规定。最接近的是《{first.doc_title}》{first.locator}"
+            return (f"已收录的政策文件中可能没有与您的问题完全对应的规定。最接近的是《{first.doc_title}》{first.locator}"
                     f"{also}{status}，原文如下；如不适用，请向{hedge}咨询：")
         return f"《{first.doc_title}》{first.locator}{also}对此有规定{status}，相关条款原文如下："
     status = f" (that policy: {validity_label(v, 'en')})" if v and v.status != "in_force" else ""
     also = " and other documents" if more else ""
     if hedge:
-        return (f"The compiled policies may not answer this exactly. The closest clauses are in "
+        return (f"The indexed policies may not answer this exactly. The closest clauses are in "
                 f"《{first.doc_title}》 {first.locator}{also}{status}, quoted below; if they don't fit your "
                 f"case, please ask {hedge}:")
-    return (f"The compiled policies address this in 《{first.doc_title}》 {first.locator}{also}{status}; "
+    return (f"The indexed policies address this in 《{first.doc_title}》 {first.locator}{also}{status}; "
             f"the relevant clauses, quoted word for word:")
 
 
@@ -116,9 +116,9 @@ def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:
     if not uncovered:
         return ""
     if lang == "zh":
-        return "汇编政策中没有出现“" + "”“".join(uncovered) + ("”这个词。" if len(uncovered) == 1 else "”这些词。")
+        return "已收录的政策文件中没有出现“" + "”“".join(uncovered) + ("”这个词。" if len(uncovered) == 1 else "”这些词。")
     words = "”, “".join(uncovered)
-    return f"The compiled policies never use the word{'s' if len(uncovered) > 1 else ''} “{words}”. "
+    return f"The indexed policies never use the word{'s' if len(uncovered) > 1 else ''} “{words}”. "
 
 
 def missing_detail_line(lang: AnswerLang, kinds: Sequence[str], ask: str | None = None) -> str:
@@ -137,9 +137,11 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
     if d.kind == "validity" and d.validity is not None:
         v, title = d.validity, f"《{d.hit.doc_title}》"
         if lang == "zh":
-            word = {"expired": "不是", "in_force": "是", "not_yet_in_force": "还没有"}.get(v.status, "文件本身没有写明")
+            word = {"expired": "不是", "superseded": "不是", "in_force": "是", "not_yet_in_force": "还没有"}.get(
+                v.status, "文件本身没有写明")
             return f"{word}：{title}{validity_label(v, 'zh')}。"
-        word = {"expired": "No", "in_force": "Yes", "not_yet_in_force": "Not yet"}.get(v.status, "The text doesn't say")
+        word = {"expired": "No", "superseded": "No", "in_force": "Yes", "not_yet_in_force": "Not yet"}.get(
+            v.status, "The text doesn't say")
         return f"{word} — {title} {validity_label(v, 'en')}. "
     if d.kind == "prohibition":
         if lang == "zh":

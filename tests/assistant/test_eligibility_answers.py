@@ -91,5 +91,5 @@ def test_questions_that_are_not_about_eligibility_get_a_direct_first_sentence(as
     assert banned.startswith("不可以") and "严禁弄虚作假" in banned
     how_long = assistant.ask("How long does the review take for the returnee hukou?")
     first = how_long.answer.splitlines()[0]
-    assert "个工作日" in first.split("The compiled policies")[0]  # the period, before the source line
+    assert "个工作日" in first.split("The indexed policies")[0]  # the period, before the source line
     assert any(c.quote and c.quote in first or "工作日" in c.quote for c in how_long.citations)

@@ -69,7 +69,7 @@ def test_startup_founder_example_quotes_both_thresholds_with_conditions(corpus) 
                    "持股比例不低于5%", "连续工作满1年", "资金到位并持续投资满1年"):
         assert needle in text, needle
     assert TITLE in answer.answer and target.locator in answer.answer
-    assert answer.answer.startswith("The compiled policies")  # English lead for a mixed question
+    assert answer.answer.startswith("The indexed policies")  # English lead for a mixed question
     assert "expired on 2022-10-31" in answer.answer  # validity next to the quotes
     assert answer.mode == "extractive" and not answer.refused and answer.unverified_quotes == 0
     assert answer.citations and all(c.verified and is_verbatim(c.quote, target.text) for c in answer.citations)
@@ -103,10 +103,10 @@ def test_weak_evidence_is_hedged_with_the_department(corpus) -> None:
     q = "留学回国人员的配偶可以随迁吗"
     hits = _hits(parsed, lambda u: "配偶" in u.text)[:2]
     zh = build_extractive_answer(q, hits, expander.expand(q), TODAY, hedge_department="上海市人力资源和社会保障局")
-    assert zh.answer.startswith("汇编政策中可能没有") and "请向上海市人力资源和社会保障局咨询" in zh.answer
+    assert zh.answer.startswith("已收录的政策文件中可能没有") and "请向上海市人力资源和社会保障局咨询" in zh.answer
     en = build_extractive_answer("Can my spouse come too?", hits, expander.expand("spouse"), TODAY,
                                  hedge_department="the issuing department")
-    assert en.answer.startswith("The compiled policies may not answer this exactly")
+    assert en.answer.startswith("The indexed policies may not answer this exactly")
     assert zh.citations and all(c.verified for c in zh.citations)
 
 

@@ -42,7 +42,7 @@ def test_english_founder_question_finds_the_article(retriever):
 
 def test_followup_retrieves_the_same_article(retriever):
     history = [Turn("user", FOUNDER), Turn("assistant", "可以由7年缩短为5年。")]
-    query = condense_offline("那如果是累计投资呢？", history)
+    query = condense_offline("那如果是累计投资呢？", history, retriever.index.topics)
     hits = retriever.search(query, k=5)
     assert _has(hits, CLAUSE) and hits[0].doc_title == TALENT
 

@@ -50,14 +50,14 @@ def _within_budget(texts: list[str], gold: list[dict]) -> bool:
     return False
 
 
-def standalone(q: dict) -> str:
+def standalone(q: dict, r: HybridRetriever) -> str:
     history = [Turn(h["role"], h["content"]) for h in q.get("history") or []]
-    return condense_offline(q["question"], history) if history else q["question"]
+    return condense_offline(q["question"], history, r.index.topics) if history else q["question"]
 
 
 def rankings(r: HybridRetriever, q: dict) -> dict[str, list[str]]:
     """Unit-id rankings of each system for one question."""
-    query = standalone(q)
+    query = standalone(q, r)
     lists = r.ranked_lists(query)
     ours = [uid for uid, _ in r.fuse(lists)]
     raw = ExpandedQuery("zh", tuple(Concept(t, (t,), 1.0, "zh") for t in r.processor.tokenize(q["question"])))
@@ -149,7 +149,7 @@ def main(argv: list[str]) -> None:
             out.append((time.perf_counter() - t) * 1000)
         return out
 
-    queries = [standalone(q) for q in questions]
+    queries = [standalone(q, r) for q in questions]
     timed(queries)  # warm: query vectors now in the app's LRU, BM25 term vectors cached
     lat_cached = timed(queries)
     r.embeddings = build_base_embeddings(settings)  # uncached: every search runs the model (1-2 queries)
