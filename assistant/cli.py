@@ -162,7 +162,7 @@ def docs(ctx: typer.Context,
          as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list to stdout.")] = False,
          data_dir: DataDirOption = None) -> None:
     """List the indexed policy documents with issuer, number, dates and unit counts."""
-    from assistant.validity import document_statuses, validity_label
+    from assistant.validity import document_statuses
     from ingest.embed import build_embeddings
     from ingest.store import IndexNotFound, UnitStore
 
@@ -191,8 +191,14 @@ def docs(ctx: typer.Context,
         table.add_row(str(i), Text(d.title), Text(d.issuer or "—"), Text(d.doc_number or "—"),
                       d.effective.isoformat() if d.effective else "—",
                       d.expires.isoformat() if d.expires else "—", d.version.isoformat() if d.version else "—",
-                      Text(validity_label(v, "en")), str(d.units))
+                      Text(_short_status(v)), str(d.units))
     console.print(table)
+
+
+def _short_status(v) -> str:
+    if v.status == "superseded" and v.replaced_by:
+        return f"replaced {v.replaced_by.isoformat()}"
+    return v.status.replace("_", " ")
 
 
 # --- serve (ui owner) -------------------------------------------------------------------------------------

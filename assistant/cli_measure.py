@@ -87,6 +87,10 @@ def eval_cmd(ctx: typer.Context,
              ] = False,
              eligibility: Annotated[bool, typer.Option(
                  "--eligibility/--no-eligibility", help="Also score verdicts, rule extraction and hedges.")] = True,
+             regulations: Annotated[bool, typer.Option(
+                 "--regulations/--no-regulations",
+                 help="Also score the real regulations in eval/regulations/ beside the compilation (full set only; "
+                      "the first run ingests them into DATA_DIR/eval-regulations).")] = True,
              data_dir: DataDirOption = None) -> None:
     """Retrieval, answer, latency, eligibility-verdict and hedge metrics, in one run; writes eval/reports/."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -138,6 +142,19 @@ def eval_cmd(ctx: typer.Context,
                                   if k in by_lang else "—" for k in ("all", "zh", "en", "mixed")))
         console.print(table)
         console.print(f"eligibility report: {write_eligibility_report(elig, out)}")
+    if regulations and subset == "full":
+        from eval.regulations import (
+            compilation_row,
+            format_rows,
+            regulations_report,
+            write_regulations_report,
+        )
+
+        with user_errors(), console.status("Regulations beside the compilation…"):
+            regs = regulations_report(settings)
+        console.print("\n".join(format_rows(regs)), markup=False)
+        path = write_regulations_report(regs, out, compilation_row(result, elig if eligibility else None))
+        console.print(f"regulations report: {path}")
     if check_floors:
         from eval.floors import check, load_floors
 

@@ -81,6 +81,47 @@ def regulations_report(settings, sets: Sequence[str] = ("dev", "holdout")) -> di
     return {name: score_set(ours, name) for name in sets if SETS[name][0].is_file()}
 
 
+def compilation_row(result, eligibility: dict | None) -> dict:
+    """The compilation's own numbers (from the main eval run) in the shape of a regulations set."""
+    out: dict = {"retrieval": _scores_by_lang(result), "refusal": result.refusal,
+                 "validity_correct": result.answers.get("overall", {}).get("validity_correct"),
+                 "quotes_verified": result.answers.get("overall", {}).get("quote_verification_rate")}
+    if eligibility:
+        out["hedges"] = eligibility.get("hedges")
+        out["verdicts"] = eligibility["verdicts"].get("dev")
+    return out
+
+
+def write_regulations_report(report: dict, folder: Path, compilation: dict | None = None) -> Path:
+    """regulations.json and regulations.md: the compilation and the regulation sets side by side."""
+    folder.mkdir(parents=True, exist_ok=True)
+    blocks = ({"compilation (eval set, compilation index)": compilation} if compilation else {}) | {
+        f"regulations {name} (compilation + 7 regulations)": block for name, block in report.items()}
+    (folder / "regulations.json").write_text(json.dumps(blocks, ensure_ascii=False, indent=2) + "\n",
+                                             encoding="utf-8")
+    rows = ["# The compilation and real regulations, side by side", "",
+            "Written by `policy-assistant eval` (`python -m eval.regulations` prints the regulation rows). "
+            "`regulations dev` (`eval/regulations_dev.jsonl`) was used while developing; `regulations holdout` "
+            "(`eval/regulations_holdout.jsonl`) was written by someone else and only scored. The compilation's "
+            "eval set was used while tuning retrieval: in-sample.", "",
+            "| set | language | R@1 | R@5 | MRR@10 | n |", "|---|---|---|---|---|---|"]
+    for name, block in blocks.items():
+        for lang, r in block["retrieval"].items():
+            rows.append(f"| {name} | {lang} | {r['R@1']:.3f} | {r['R@5']:.3f} | {r['MRR@10']:.3f} | {r['n']} |")
+    rows += ["", "| set | hedged / answered | out of scope refused | answerable refused | validity right | "
+             "verdict right (eligibility set) |", "|---|---|---|---|---|---|"]
+    for name, block in blocks.items():
+        h, ref, v = block.get("hedges") or {}, block.get("refusal") or {}, (block.get("verdicts") or {}).get("all")
+        hedged = f"{h['hedged']}/{h['answered']} ({h['hedge_rate']:.1%})" if h else "—"
+        out_of_scope = (f"{h['out_of_scope_refused']}/{h['out_of_scope']}" if h
+                        else f"{ref.get('refusal_recall', 0):.1%}")
+        rows.append(f"| {name} | {hedged} | {out_of_scope} | {ref.get('answerable_refused_rate', 0):.1%} | "
+                    f"{block.get('validity_correct')} | " + (f"{v['verdict']:.2f} (n={v['n']})" if v else "—") + " |")
+    path = folder / "regulations.md"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
 def format_rows(report: dict) -> list[str]:
     rows = ["set      lang   R@1    R@5    MRR    n"]
     for name, block in report.items():
