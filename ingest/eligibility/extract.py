@@ -3,7 +3,8 @@
 Chinese policy clauses state eligibility in a few shapes, and this reads those shapes, not any one file:
 - "[conditions]的，可以/可/予以/给予[outcome]" — the conditions are the words before the outcome;
 - "同时符合下列条件的…[outcome]：" then （一）（二）… — all of the items;
-- "符合下列条件之一的…[outcome]：" then 1. 2. … — any one item (one rule per item);
+- "符合下列条件之一的…[outcome]：" or "有下列情形之一的，可以[outcome]：" then 1. 2. … — any one item (one rule per
+  item);
 - 或/或者 between conditions make alternatives, 且/并 and commas conjunctions; "；或…" inside an item splits it
   into alternatives;
 - a sentence after the outcome that adds conditions ("企业注册资金不少于50万元(实缴)…") belongs to the same rule.
@@ -30,7 +31,8 @@ from ingest.eligibility.model import Outcome, Requirement, Rule
 from ingest.eligibility.outcomes import find_outcome
 
 _MATERIALS = re.compile(r"^\s*(?:证明材料|申请材料|申办材料|所需材料|需提交)")
-_LIST_HEAD = re.compile(r"(同时)?(?:应)?(?:符合|满足|具备)(?:以下|下列|如下)(?:全部|所有)?(?:条件|情形)(之一)?")
+# "同时符合下列条件", "符合下列条件之一", and the statutes' "有下列情形之一的" (any one of the items).
+_LIST_HEAD = re.compile(r"(同时)?(?:应)?(?:符合|满足|具备|有|具有|属于)(?:以下|下列|如下)(?:全部|所有)?(?:条件|情形)(之一)?")
 
 @dataclass
 class _Heading:

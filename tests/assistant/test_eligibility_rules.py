@@ -72,6 +72,15 @@ def test_all_of_and_any_of_lists() -> None:
     assert [_numeric(r) for r in rules] == [{("amount", ">=", 50_000_000)}, {("count", ">=", 3)}]
 
 
+def test_a_statutes_any_of_the_following_circumstances() -> None:
+    """The statutes' shape: "有下列情形之一的，可以[outcome]：" then （一）（二）… — one route per circumstance."""
+    text = ("居民有下列情形之一的，可以申请领取本区养老服务券：\n（一）年满80周岁的；\n（二）失能等级评估为重度的；\n"
+            "（三）独居且连续居住满3年的。")
+    rules = _rules(text)
+    assert len(rules) == 3 and {r.outcome.text for r in rules} == {"可以申请领取本区养老服务券"}
+    assert ("age", ">=", 80) in _numeric(rules[0]) and ("duration", ">=", 36) in _numeric(rules[2])
+
+
 def test_descriptions_dates_and_modifiers_are_not_conditions() -> None:
     text = ("申报企业应在本区连续经营满3年，营业收入不低于1000万元的，给予奖励最高30万元。"
             "本办法自2024年3月1日起施行，有效期5年。享受本项奖励的企业一般不超过10家。")
