@@ -169,8 +169,13 @@ def _read_html(raw: bytes) -> tuple[str, str]:
     for tag in soup.find_all(_BLOCK_TAGS):
         tag.insert_before("\n")
         tag.insert_after("\n")
+    heading = soup.find("h1")
+    title = heading.get_text("").strip() if heading else ""
     body = soup.get_text("")
     body = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v\n]*", "\n", body)
+    if title and f"\n{title}\n" in f"\n{body}\n":
+        # An official page puts its navigation and breadcrumbs before the document's own <h1> title.
+        body = body[f"\n{body}\n".index(f"\n{title}\n"):]
     return body.strip(), enc
 
 

@@ -147,3 +147,39 @@ def test_later_versions_of_a_title_replace_earlier_ones() -> None:
             doc("undated", "上海市社会救助条例", None)]
     replaced = replacements(docs)
     assert {k: v.doc_id for k, v in replaced.items()} == {"v2020": "v2021", "v2021": "v2024"}
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    return [p.strip() for p in markdown.split("\n\n") if p.strip() and not p.strip().startswith("<!--")]
+
+
+def test_the_same_regulation_as_html_and_docx_gives_the_same_document_and_units(tmp_path) -> None:
+    """Staff may get a regulation as a web page or a Word file: the structure must not depend on the format."""
+    import html
+
+    import docx
+
+    from assistant.settings import Settings
+    from ingest.load import load_sources
+
+    paragraphs = _paragraphs(REGULATION_MD)
+    page = "".join(f"<h1>{html.escape(p[2:])}</h1>" if p.startswith("# ") else
+                   f"<h2>{html.escape(p[3:])}</h2>" if p.startswith("## ") else f"<p>{html.escape(p)}</p>"
+                   for p in paragraphs)
+    (tmp_path / "上海市河湖养护条例.html").write_text(
+        f"<html><head><title>x</title></head><body><div class='nav'>首页</div>{page}</body></html>", encoding="utf-8")
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p.lstrip("# "))
+    document.save(tmp_path / "上海市河湖养护条例.docx")
+    (tmp_path / "上海市河湖养护条例.md").write_text(REGULATION_MD, encoding="utf-8")
+
+    parsed = {s.name.rsplit(".", 1)[1]: parse_source(s) for s in load_sources([tmp_path], Settings()).sources}
+    assert set(parsed) == {"html", "docx", "md"}
+    reference = parsed["md"]
+    for fmt in ("html", "docx"):
+        [doc] = parsed[fmt].documents
+        [ref] = reference.documents
+        assert (doc.title, doc.issuer, doc.adopted, doc.amended, doc.effective, doc.kind) == (
+            ref.title, ref.issuer, ref.adopted, ref.amended, ref.effective, ref.kind), fmt
+        assert [(u.locator, u.text) for u in parsed[fmt].units] == [(u.locator, u.text) for u in reference.units], fmt
