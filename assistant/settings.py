@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -83,6 +83,30 @@ class Settings(BaseSettings):
     learned_refusal: bool = Field(True, description="Use the learned refusal check (assistant/answerability.py) "
                                   "when it was trained for this embedding model and corpus; off = lexical gate only.")
     concurrency_limit: int = 8
+
+    # --- a public widget's limits (assistant/limits.py) ------------------------------------------
+    rate_limit: str = Field("5 per 10 seconds; 12 per minute",
+                            description="Questions one conversation may ask (moving windows, `limits` syntax).")
+    address_rate_limit: str = Field("30 per 10 seconds; 120 per minute",
+                                    description="Questions from one client address (not applied on a kiosk, nor "
+                                                "to this machine itself).")
+    queue_rate_limit: str = Field("10 per 10 seconds; 30 per minute",
+                                  description="Requests one session may put in the answer queue; beyond, HTTP 429 "
+                                              "(looser than rate_limit, so people get the polite answer first).")
+    max_answers_per_visitor: int = Field(2, ge=1, description="Answers running at once for one conversation.")
+    trusted_proxies: list[str] = Field(default_factory=list,
+                                       description="Proxies (IPs or CIDRs) whose X-Forwarded-For is believed.")
+    max_queue: int = Field(40, ge=1, description="Questions waiting at most; beyond, 'busy, try again'.")
+    max_request_bytes: int = Field(65_536, ge=1024, description="Largest request body accepted.")
+    max_json_depth: int = Field(16, ge=4, description="Deepest JSON nesting accepted in a request.")
+
+    @field_validator("rate_limit", "address_rate_limit", "queue_rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from assistant.limits import parse_limits
+
+        parse_limits(value)
+        return value
 
     def effective_today(self) -> date:
         return self.today or date.today()

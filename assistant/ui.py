@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import gradio as gr
 
 from assistant.kiosk import STATIC_DIR, qr_html
+from assistant.limits import VisitorLimits
 from assistant.types import Answer, Turn
 from assistant.ui_api import add_api
 from assistant.ui_render import esc, render_conversation
@@ -52,8 +53,9 @@ def _theme() -> gr.themes.Base:
     return gr.themes.Default(font=cjk, font_mono=["DejaVu Sans Mono", "monospace"], primary_hue="blue")
 
 
-def build_app(assistant: AnswerService, settings: Settings) -> gr.Blocks:
+def build_app(assistant: AnswerService, settings: Settings, limits: VisitorLimits | None = None) -> gr.Blocks:
     """The app's Blocks for `assistant`. Mount/launch it with `assistant.ui_server`."""
+    limits = limits or VisitorLimits.from_settings(settings)
     kiosk = settings.kiosk
     idle = settings.idle_reset_seconds
     feedback = FeedbackLog(settings.resolved_feedback_path)
@@ -83,7 +85,7 @@ def build_app(assistant: AnswerService, settings: Settings) -> gr.Blocks:
             "",
         ]
 
-    def answer_stream(question: str, session: Session | None, lang: str) -> Iterator[tuple]:
+    def answer_stream(question: str, session: Session | None, lang: str, request: gr.Request) -> Iterator[tuple]:
         session = current(session, lang)
         session.lang = lang
         q = clean_question(question)
@@ -96,6 +98,16 @@ def build_app(assistant: AnswerService, settings: Settings) -> gr.Blocks:
             session.touch()
             yield render_conversation(session, kiosk), gr.update(), session, gr.update(), ""
             return
+        refusal = limits.admit(request)
+        if refusal is not None:
+            session.exchanges.append(Exchange(question=q, message=t(lang, "slow_down" if refusal == "rate" else "busy")))
+            session.touch()
+            yield render_conversation(session, kiosk), gr.update(), session, gr.update(), ""
+            return
+        with limits.running(request):
+            yield from answer(q, session, lang)
+
+    def answer(q: str, session: Session, lang: str) -> Iterator[tuple]:
         if settings.log_questions:
             log.info("question: %s", q)
         history = session.history(settings.max_history_turns)
@@ -209,8 +221,9 @@ def build_app(assistant: AnswerService, settings: Settings) -> gr.Blocks:
         reset_btn.click(idle_reset, [session], [session, question, lang, *chrome_outputs], cancels=asks,
                         api_visibility="private")
 
-        add_api(assistant, settings)
-    demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=None)
+        add_api(assistant, settings, limits)
+    # A bounded queue: past `max_queue` waiting questions a new one is turned away at once instead of waiting.
+    demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.max_queue)
     return demo
 
 

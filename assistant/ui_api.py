@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from assistant.limits import VisitorLimits
 from assistant.types import Answer, Turn
 from assistant.ui_session import Exchange, Session, clean_question, question_problem
 from assistant.ui_text import t
@@ -73,7 +74,15 @@ def _store_errors() -> Iterator[None]:
         raise gr.Error(f"{t('en', 'store_down')} / {t('zh', 'store_down')}") from None
 
 
-def add_api(assistant: Any, settings: Settings) -> None:
+def _limited(assistant: Any, refusal: str) -> Answer:
+    """The polite answer to a visitor over a limit, in both languages (an API caller's language is unknown)."""
+    key = "slow_down" if refusal == "rate" else "busy"
+    text = f"{t('zh', key)} / {t('en', key)}"
+    return Answer(answer=text, citations=[], refused=False, validity=[], mode=assistant.mode,
+                  notice="rate_limited" if refusal == "rate" else "busy")
+
+
+def add_api(assistant: Any, settings: Settings, limits: VisitorLimits) -> None:
     """Add the API endpoints to the Blocks being built (call inside its `with` block)."""
     common = {"concurrency_id": "answer", "concurrency_limit": settings.concurrency_limit}
     idle = settings.idle_reset_seconds
@@ -92,9 +101,13 @@ def add_api(assistant: Any, settings: Settings) -> None:
         ex = Exchange(question=q)
         return session, ex, history
 
-    def chat(question: str, session: Session | None) -> Iterator[tuple[str, Session | None]]:
+    def chat(question: str, session: Session | None, request: gr.Request) -> Iterator[tuple[str, Session | None]]:
         session, ex, history = _run(question, session)
-        with _store_errors():
+        refusal = limits.admit(request)
+        if refusal is not None:
+            yield _limited(assistant, refusal).answer, session
+            return
+        with limits.running(request), _store_errors():
             for item in assistant.stream(ex.question, history):
                 if isinstance(item, Answer):
                     ex.answer = item
@@ -106,9 +119,12 @@ def add_api(assistant: Any, settings: Settings) -> None:
         session.exchanges.append(ex)
         yield ex.answer.answer, session
 
-    def chat_json(question: str, session: Session | None) -> tuple[dict, Session]:
+    def chat_json(question: str, session: Session | None, request: gr.Request) -> tuple[dict, Session]:
         session, ex, history = _run(question, session)
-        with _store_errors():
+        refusal = limits.admit(request)
+        if refusal is not None:
+            return answer_json(_limited(assistant, refusal)), session
+        with limits.running(request), _store_errors():
             ex.answer = assistant.ask(ex.question, history)
         session.exchanges.append(ex)
         return answer_json(ex.answer), session
@@ -118,11 +134,14 @@ def add_api(assistant: Any, settings: Settings) -> None:
             session.exchanges.clear()
         return None
 
-    def ask(question: str, history: list[dict] | None = None) -> dict:
+    def ask(question: str, history: list[dict] | None = None, request: gr.Request = None) -> dict:  # type: ignore[assignment]
         """Answer one question with an explicit history; returns the JSON answer."""
         q = _check(question, settings)
         turns = _parse_history(history, settings.max_history_turns)
-        with _store_errors():
+        refusal = limits.admit(request)
+        if refusal is not None:
+            return answer_json(_limited(assistant, refusal))
+        with limits.running(request), _store_errors():
             return answer_json(assistant.ask(q, turns))
 
     # Hidden buttons only anchor the events; programs call them by api_name.

@@ -20,6 +20,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from assistant.kiosk import page_css, page_js
+from assistant.limits import VisitorLimits
+from assistant.request_limits import BodyLimits
 from assistant.ui import _theme, build_app
 
 if TYPE_CHECKING:
@@ -53,9 +55,12 @@ def content_security_policy(settings: Settings) -> str:
 def create_server(assistant: Any, settings: Settings) -> FastAPI:
     """FastAPI app with the Gradio app mounted at "/" plus `/gradio.js` and `/healthz`."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    blocks = build_app(assistant, settings)
+    limits = VisitorLimits.from_settings(settings)
+    blocks = build_app(assistant, settings, limits)
     app = FastAPI(title="policy-assistant", docs_url=None, redoc_url=None, openapi_url=None)
     csp = content_security_policy(settings)
+    app.add_middleware(BodyLimits, max_bytes=settings.max_request_bytes, max_depth=settings.max_json_depth,
+                       door=limits.at_the_door)
 
     @app.middleware("http")
     async def no_uploads(request, call_next):  # type: ignore[no-untyped-def]
@@ -91,7 +96,9 @@ def create_server(assistant: Any, settings: Settings) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
-        return JSONResponse({"ok": True, "kiosk": settings.kiosk})
+        queue = getattr(blocks, "_queue", None)  # Gradio's queue: questions waiting for a worker
+        return JSONResponse({"ok": True, "kiosk": settings.kiosk, "queue_waiting": len(queue) if queue else 0,
+                             "queue_max": settings.max_queue, **limits.snapshot()})
 
     return gr.mount_gradio_app(
         app,

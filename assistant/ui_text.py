@@ -42,6 +42,8 @@ TEXT: dict[str, dict[str, str]] = {
         "error": "抱歉，暂时无法回答（系统出错或资料库暂不可用）。请稍后再试，或向服务窗口咨询。",
         "store_down": "政策资料库暂时无法连接，请稍后再试，或向服务窗口咨询。",
         "empty": "请输入问题后再提问。",
+        "slow_down": "您提问有点快，请稍等片刻再问。",
+        "busy": "上一个问题还在回答中，请等它答完再问。",
         "too_long": "问题太长了（{n} 字）。请精简到 {limit} 字以内再提问。",
         "qr_title": "扫码带走这条回答",
         "qr_caption": "用手机扫描二维码，即可保存回答和政策出处。",
@@ -89,6 +91,8 @@ TEXT: dict[str, dict[str, str]] = {
         "thinking": "Looking up the relevant clauses…",
         "error": "Sorry, I can't answer right now (a system error, or the policy index is unavailable). Please try again "
         "later or ask at the service desk.",
+        "slow_down": "You're asking faster than we can answer. Please wait a moment, then ask again.",
+        "busy": "Your previous question is still being answered. Please wait for it, then ask again.",
         "store_down": "The policy index can't be reached right now. Please try again shortly or ask at the service "
         "desk.",
         "empty": "Please type a question first.",

@@ -74,7 +74,9 @@ def test_hostile_questions_through_ask(rel_assistant) -> None:
 
 
 def test_hostile_questions_through_the_ui_api(rel_assistant, indexed_settings: Settings, app_factory) -> None:
-    server = app_factory(rel_assistant, indexed_settings)
+    # One test client sends every hostile question in a row, faster than a visitor may (assistant/limits.py).
+    server = app_factory(rel_assistant, indexed_settings.model_copy(
+        update={"rate_limit": "1000 per minute", "queue_rate_limit": "1000 per minute"}))
     units = index_ids(rel_assistant)
     earlier = client_for(server.url)
     api(earlier, "/chat_json", f"我的{SECRET}，留学生落户要什么条件？")

@@ -44,6 +44,11 @@ def llm_assistant(indexed_settings: Settings, llm: StandinLLM):
     return assistant
 
 
+def without_visitor_limits(settings: Settings) -> Settings:
+    """One test client asks a question per fault mode in a row: faster than a visitor may (assistant/limits.py)."""
+    return settings.model_copy(update={"rate_limit": "1000 per minute", "queue_rate_limit": "1000 per minute"})
+
+
 def _timed(client, endpoint: str, question: str) -> tuple[object, float]:
     t0 = time.perf_counter()
     out = api(client, endpoint, question, timeout=60)
@@ -51,7 +56,7 @@ def _timed(client, endpoint: str, question: str) -> tuple[object, float]:
 
 
 def test_llm_down_slow_500_broken_then_recovers(llm: StandinLLM, llm_assistant, app_factory) -> None:
-    server = app_factory(llm_assistant, llm_assistant.settings)
+    server = app_factory(llm_assistant, without_visitor_limits(llm_assistant.settings))
     client = client_for(server.url)
 
     llm.mode = "ok"
@@ -94,7 +99,7 @@ def test_llm_down_slow_500_broken_then_recovers(llm: StandinLLM, llm_assistant, 
 def test_llm_failure_during_a_follow_up_falls_back_once(llm: StandinLLM, llm_assistant, app_factory) -> None:
     """With history the LLM is asked twice (condense, answer); a slow endpoint must not make the visitor wait
     twice the timeout."""
-    server = app_factory(llm_assistant, llm_assistant.settings)
+    server = app_factory(llm_assistant, without_visitor_limits(llm_assistant.settings))
     client = client_for(server.url)
     llm.mode = "ok"
     first = api(client, "/chat_json", "留学生落户要什么条件")
@@ -111,7 +116,7 @@ def test_concurrent_sessions_in_llm_mode(llm: StandinLLM, llm_assistant, app_fac
     """The LLM path (condense + answer over HTTP, streamed and not) under concurrent sessions: every session gets
     the answers to its own conversation."""
     llm.mode = "ok"
-    server = app_factory(llm_assistant, llm_assistant.settings)
+    server = app_factory(llm_assistant, without_visitor_limits(llm_assistant.settings))
     before = llm.requests
     report = run_load(llm_assistant, server.url, llm_assistant.settings, sessions=6, timeout_s=120)
     print("\n" + report.format())
