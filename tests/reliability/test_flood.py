@@ -61,4 +61,4 @@ def test_a_flood_is_turned_away_and_other_visitors_are_served_as_before(rel_assi
     assert len(statuses) == FLOOD
     assert statuses.count(429) >= FLOOD - 20 and statuses.count(200) >= 1  # the queue window's 10 per 10 s got in
     assert busy.errors == [] and busy.mismatches == []  # every other visitor's answer, in its own session
-    assert busy.p95_ms <= 2 * quiet.p95_ms + 250, (quiet.p95_ms, busy.p95_ms)
+    assert busy.p95_ms <= 2 * quiet.p95_ms, (quiet.p95_ms, busy.p95_ms)
