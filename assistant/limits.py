@@ -128,7 +128,7 @@ class VisitorLimits:
                 for w in self.door_windows:
                     self.limiter.hit(w, key)
                 return None
-        self._refuse("rate", key)
+            self._refuse("rate", key)
         return "too many questions from this session; please wait a moment / 提问过于频繁，请稍后再试"
 
     def _refuse(self, kind: Refusal, key: str) -> Refusal:

@@ -188,13 +188,14 @@ class HybridRetriever:
                 total += c.weight * best
         return total
 
-    def _allowed(self, idx: _Index, filters: SearchFilters | None, query: str = "") -> set[str] | None:
+    def _allowed(self, idx: _Index, filters: SearchFilters | None, query: str = "",
+                 named: frozenset[str] = frozenset()) -> set[str] | None:
         """Doc ids a search may return (None = all)."""
         filters = filters or SearchFilters()
         include_replaced = filters.include_replaced
         if include_replaced is None:
             include_replaced = asks_about_versions(query)
-        hide = set() if include_replaced else set(idx.replaced_by) - named_documents(query, idx.docs.values())
+        hide = set() if include_replaced else set(idx.replaced_by) - named
         if filters.doc_ids is None and not filters.in_force_only and not hide:
             return None
         ids = set(idx.docs) if filters.doc_ids is None else set(filters.doc_ids) & set(idx.docs)
@@ -216,7 +217,8 @@ class HybridRetriever:
                      idx: _Index | None = None) -> dict[str, list[str]]:
         """The unit-id rankings that get fused (exposed for evaluation of each list on its own)."""
         idx = idx or self.index
-        allowed = self._allowed(idx, filters, query)
+        named = named_documents(query, idx.docs.values())
+        allowed = self._allowed(idx, filters, query, named)
         expanded = idx.expander.expand(query)
         lists: dict[str, list[str]] = {"dense": self._dense(query, allowed)}
         if expanded.lang != "zh" and expanded.chinese.strip():
@@ -227,7 +229,6 @@ class HybridRetriever:
             scores = np.where(mask, scores, 0.0)
         order = np.argsort(-scores, kind="stable")[: self.weights.candidates]
         lists["bm25"] = [idx.units[i].id for i in order if scores[i] > 0]
-        named = named_documents(query, idx.docs.values())
         if named:
             ranked = np.argsort(-scores, kind="stable")
             lists["title"] = [idx.units[i].id for i in ranked if idx.units[i].doc_id in named
