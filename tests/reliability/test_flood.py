@@ -39,12 +39,8 @@ def _join(url: str, fn_index: int, session_hash: str) -> int:
         return exc.code
 
 
-def test_a_flood_is_turned_away_and_other_visitors_are_served_as_before(rel_assistant, indexed_settings: Settings,
-                                                                         app_factory) -> None:
-    server = app_factory(rel_assistant, indexed_settings)  # the default limits
-    quiet = run_load(rel_assistant, server.url, indexed_settings, sessions=10, timeout_s=120)
-    assert quiet.errors == [] and quiet.mismatches == []
-
+def _flooded(server, rel_assistant, settings: Settings):
+    """The 10 sessions' load report while one script sends FLOOD requests to join the queue, and their statuses."""
     statuses: list[int] = []
     flooder, ask = uuid.uuid4().hex[:10], _ask_index(server.url)
 
@@ -54,11 +50,27 @@ def test_a_flood_is_turned_away_and_other_visitors_are_served_as_before(rel_assi
 
     thread = threading.Thread(target=flood)
     thread.start()
-    busy = run_load(rel_assistant, server.url, indexed_settings, sessions=10, timeout_s=120)
+    report = run_load(rel_assistant, server.url, settings, sessions=10, timeout_s=120)
     thread.join(120)
-    print(f"\nwithout the flood: {quiet.format()}\nwith the flood: {busy.format()}\n"
-          f"flood: {statuses.count(200)} admitted, {statuses.count(429)} turned away of {len(statuses)}")
+    return report, statuses
+
+
+def test_a_flood_is_turned_away_and_other_visitors_are_served_as_before(rel_assistant, indexed_settings: Settings,
+                                                                         app_factory) -> None:
+    server = app_factory(rel_assistant, indexed_settings)  # the default limits
+    quiet = run_load(rel_assistant, server.url, indexed_settings, sessions=10, timeout_s=120)
+    assert quiet.errors == [] and quiet.mismatches == []
+    busy, statuses = _flooded(server, rel_assistant, indexed_settings)
+    # The same flood against the same app with the limits switched off, for the figures beside them.
+    open_settings = indexed_settings.model_copy(update={"rate_limit": "100000 per minute",
+                                                        "queue_rate_limit": "100000 per minute"})
+    unlimited, open_statuses = _flooded(app_factory(rel_assistant, open_settings), rel_assistant, open_settings)
+    print(f"\nwithout the flood: {quiet.format()}\nwith the flood, default limits: {busy.format()}\n"
+          f"flood: {statuses.count(200)} admitted, {statuses.count(429)} turned away of {len(statuses)}\n"
+          f"with the flood, no limits: {unlimited.format()}\n"
+          f"flood: {open_statuses.count(200)} admitted, {open_statuses.count(429)} turned away")
     assert len(statuses) == FLOOD
     assert statuses.count(429) >= FLOOD - 20 and statuses.count(200) >= 1  # the queue window's 10 per 10 s got in
     assert busy.errors == [] and busy.mismatches == []  # every other visitor's answer, in its own session
     assert busy.p95_ms <= 2 * quiet.p95_ms, (quiet.p95_ms, busy.p95_ms)
+    assert open_statuses.count(429) == 0  # without the limits nothing holds the script back
