@@ -141,7 +141,7 @@ class AnswerChain:
         # question's topic words: a hukou rule must never judge a housing-fund question because it happens to
         # mention 36 months.
         answering = set(list(dict.fromkeys(h.doc_id for h in ranked))[:RULE_DOCUMENTS])
-        topics = [t for terms, _ in self.retriever.index.topics.topic_concepts(state["standalone"]) for t in terms]
+        topics = [t for terms, _ in self.retriever.index.topics.topic_concepts(state["expanded"]) for t in terms]
         first = ranked[0].doc_id if ranked else None
         rules = self.retriever.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
             not topics or h.doc_id == first or any(t in h.text for t in topics))])

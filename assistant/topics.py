@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from assistant.crosslingual import CrossLingualExpander
+from assistant.crosslingual import CrossLingualExpander, ExpandedQuery
 from assistant.textproc import TextProcessor
 
 MAX_TOPIC_SHARE = 0.25  # a topic word occurs in at most this share of the indexed documents…
@@ -48,10 +48,12 @@ class TopicIndex:
     def _all_topics(self, text: str) -> dict[str, frozenset[str]]:
         return {terms[0]: docs for terms, docs in self.topic_concepts(text)}
 
-    def topic_concepts(self, text: str) -> list[tuple[tuple[str, ...], frozenset[str]]]:
-        """Each topic concept of the text: its alternative wordings and the documents they point to."""
+    def topic_concepts(self, text: str | ExpandedQuery) -> list[tuple[tuple[str, ...], frozenset[str]]]:
+        """Each topic concept of a text (or of its expansion, when the caller has it already): its alternative
+        wordings and the documents they point to."""
+        expanded = self.expander.expand(text) if isinstance(text, str) else text
         found = []
-        for concept in self.expander.expand(text).concepts:
+        for concept in expanded.concepts:
             name = concept.terms[0]
             if concept.origin == "number" or len(name) < 2 or any(ch.isdigit() for ch in name):
                 continue
