@@ -147,6 +147,8 @@ class AnswerChain:
             not topics or h.doc_id == first or any(t in h.text for t in topics))])
         terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
         verdict = decide(asked, facts, rules, terms) if facts or terms else None
+        if verdict is not None:
+            verdict = replace(verdict, checked_rules=self.retriever.index.checked_rules)
         docs = self.retriever.index.docs.values()
         newest = max((d.effective for d in docs if d.effective), default=None)
         scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)

@@ -70,9 +70,12 @@ def ingest(ctx: typer.Context,
                help="Files or folders (.txt .md .pdf .docx .html); default: the bundled policy compilation.")] = None,
            prune: Annotated[bool, typer.Option(
                "--prune", help="Delete the units of indexed sources not given this time.")] = False,
+           as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON to stdout.")] = False,
            data_dir: DataDirOption = None) -> None:
     """Index policy files: only new or changed units are embedded and written."""
-    report = _ingest_with_progress(get_settings(ctx, data_dir), paths, prune)
+    report = _ingest_with_progress(get_settings(ctx, data_dir), paths, prune, quiet=as_json)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     if report.skipped and report.documents == 0:
         raise typer.Exit(1)
 
@@ -83,12 +86,18 @@ def _index_missing(settings: Settings) -> bool:
     from ingest.store import IndexNotFound, UnitStore
 
     try:
-        return UnitStore.open(settings, build_embeddings(settings), create=False).count() == 0
+        store = UnitStore.open(settings, build_embeddings(settings), create=False)
     except IndexNotFound:
         return True
+    try:
+        return store.count() == 0
+    finally:
+        # An embedded client left open would pin Chroma's in-memory vector index of this path, and a server
+        # started here would then never see the vectors of a later ingest.
+        store.close()
 
 
-def _ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: bool):
+def _ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: bool, quiet: bool = False):
     """Run the ingest pipeline with a progress bar and print its summary tables; returns the IngestReport."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -108,6 +117,8 @@ def _ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: b
         for task in tasks.values():  # stages with nothing to do show as complete
             t = bar.tasks[task]
             bar.update(task, total=t.total or 1, completed=t.total or 1)
+    if quiet:
+        return report
 
     summary = Table(title=f"Ingest summary ({settings.data_dir})", show_header=False)
     summary.add_column("", style="bold")
@@ -164,6 +175,7 @@ def docs(ctx: typer.Context,
     """List the indexed policy documents with issuer, number, dates and unit counts."""
     from assistant.validity import document_statuses
     from ingest.embed import build_embeddings
+    from ingest.staff_marks import load_marks
     from ingest.store import IndexNotFound, UnitStore
 
     settings = get_settings(ctx, data_dir)
@@ -172,10 +184,11 @@ def docs(ctx: typer.Context,
         documents = store.documents()
         if not documents:
             raise IndexNotFound(f"the index in {settings.data_dir} is empty; run `policy-assistant ingest` first")
-    statuses = document_statuses(documents, settings.effective_today())
+    statuses = document_statuses(documents, settings.effective_today(), load_marks(settings.data_dir).replaced)
     if as_json:
         listing = [{**d.to_json(), "status": v.status,
-                    "replaced_by": v.replaced_by.isoformat() if v.replaced_by else None}
+                    "replaced_by": v.replaced_by.isoformat() if v.replaced_by else None,
+                    "replaced_by_title": v.replaced_by_title}
                    for d, v in zip(documents, statuses, strict=True)]
         typer.echo(json.dumps(listing, ensure_ascii=False, indent=2))
         return
@@ -196,6 +209,8 @@ def docs(ctx: typer.Context,
 
 
 def _short_status(v) -> str:
+    if v.status == "superseded" and v.replaced_by_title:
+        return f"replaced by 《{v.replaced_by_title}》"
     if v.status == "superseded" and v.replaced_by:
         return f"replaced {v.replaced_by.isoformat()}"
     return v.status.replace("_", " ")
@@ -308,9 +323,9 @@ def ask(ctx: typer.Context,
                 render_answer(console, item.question, answer)
 
 
-# The measurement commands (eval, bench, …) and `rules` live in their own modules; importing them registers
-# them on `app`.
-from assistant import cli_measure, cli_rules  # noqa: E402,F401
+# The measurement commands (eval, bench, …), `rules` and the staff commands (remove, replace, admin) live in their
+# own modules; importing them registers them on `app`.
+from assistant import cli_measure, cli_rules, cli_staff  # noqa: E402,F401
 
 
 def main() -> None:

@@ -36,6 +36,8 @@ def _sources(answer: Answer, lang: str) -> list[str]:
         status = ""
         if v is not None and v.status == "expired" and v.expires:
             status = f" ({t(lang, 'expired', date=v.expires.isoformat())})"
+        elif v is not None and v.status == "superseded" and v.replaced_by_title:
+            status = f" ({t(lang, 'superseded_by', title=v.replaced_by_title.strip('《》'))})"
         elif v is not None and v.status == "superseded" and v.replaced_by:
             status = f" ({t(lang, 'superseded', date=v.replaced_by.isoformat())})"
         elif v is not None and v.status == "in_force":

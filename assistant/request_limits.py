@@ -42,11 +42,15 @@ class BodyLimits:
     with 429 before it takes a place in the queue."""
 
     def __init__(self, app: Any, max_bytes: int, max_depth: int,
-                 door: Callable[[dict, bytes], str | None] | None = None) -> None:
+                 door: Callable[[dict, bytes], str | None] | None = None,
+                 streamed: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_depth = max_depth
         self.door = door
+        # Paths whose bodies (file uploads) go to their route unbuffered, with a declared length up to a limit
+        # of their own; the route checks who is asking before it reads them.
+        self.streamed = streamed or {}
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
@@ -54,6 +58,15 @@ class BodyLimits:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         declared = headers.get("content-length", "")
+        streamed_limit = self.streamed.get(scope["path"].rstrip("/"))
+        if streamed_limit is not None:
+            if not declared.isdigit():
+                await _refuse(send, 411, "a file upload must declare its Content-Length")
+            elif int(declared) > streamed_limit:
+                await _refuse(send, 413, f"upload too large ({declared} bytes, at most {streamed_limit})")
+            else:
+                await self.app(scope, receive, send)
+            return
         if declared.isdigit() and int(declared) > self.max_bytes:
             await _refuse(send, 413, f"request body too large ({declared} bytes, at most {self.max_bytes})")
             return

@@ -12,6 +12,7 @@ Weights measured on eval/questions.jsonl (see `RetrievalWeights` for the numbers
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -30,7 +31,8 @@ from assistant.topics import TopicIndex
 from assistant.types import SearchHit
 from assistant.versions import asks_about_versions
 from ingest.eligibility.rulebook import RULES_FILE, RuleBook
-from ingest.records import replacements
+from ingest.records import Successor, replacements
+from ingest.staff_marks import load_marks
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -86,9 +88,15 @@ class _Index:
     expander: CrossLingualExpander
     lexicon: CorpusLexicon
     rules: RuleBook  # the eligibility rules read out of these units at ingest
-    replaced_by: dict[str, DocumentInfo]  # doc_id of each replaced version → the version that replaced it
+    replaced_by: dict[str, Successor]  # doc_id of each replaced document → its successor
     topics: TopicIndex  # which documents each indexed word points to (follow-up detection)
+    checked_rules: frozenset[str] = frozenset()  # keys of the rules staff checked (ingest.staff_marks.rule_key)
     token_scores: dict[str, np.ndarray] = field(default_factory=dict)  # BM25 score vector per token
+
+    def replaced_title(self, doc_id: str) -> str | None:
+        """The title of the document staff marked `doc_id` as replacing, if any."""
+        old = [o for o, s in self.replaced_by.items() if s.by_staff and s.doc.doc_id == doc_id and o in self.docs]
+        return self.docs[old[0]].title if old else None
 
     @property
     def cache_cap(self) -> int:
@@ -130,11 +138,20 @@ class HybridRetriever:
                                 self.settings.data_dir / "lexicon-evidence.json")
         rules = RuleBook.load_or_build(self.settings.data_dir / RULES_FILE, units)
         documents = self.store.documents()
+        marks = load_marks(self.settings.data_dir)
         self.index = _Index(units, {u.id: i for i, u in enumerate(units)}, {d.doc_id: d for d in documents},
-                            bm25, df, expander, lexicon, rules, replacements(documents),
-                            TopicIndex([u.doc_id for u in units], tokens, expander, self.processor))
+                            bm25, df, expander, lexicon, rules, replacements(documents, marks.replaced),
+                            TopicIndex([u.doc_id for u in units], tokens, expander, self.processor),
+                            frozenset(marks.checked_rules))
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
                  len(expander.cedict))
+
+    def apply_staff_marks(self) -> None:
+        """Re-read what staff marked (replacements, checked rules) without rebuilding the index."""
+        idx = self.index
+        marks = load_marks(self.settings.data_dir)
+        self.index = dataclasses.replace(idx, replaced_by=replacements(idx.docs.values(), marks.replaced),
+                                         checked_rules=frozenset(marks.checked_rules))
 
     @property
     def expander(self) -> CrossLingualExpander:
@@ -270,13 +287,15 @@ class HybridRetriever:
         d = idx.docs.get(u.doc_id)
         newer = idx.replaced_by.get(u.doc_id)
         title = u.doc_title
-        if newer and d and d.version:  # the replaced version of a title is cited as such
+        if newer and not newer.by_staff and d and d.version:  # the replaced version of a title is cited as such
             title = f"{title}（{d.version.year}年{d.version.month}月{d.version.day}日版）"
         return SearchHit(id=u.id, doc_id=u.doc_id, doc_title=title, locator=u.locator, text=u.text,
                          score=float(score), issuer=d.issuer if d else None,
                          effective=d.effective if d else None, expires=d.expires if d else None,
                          kind=d.kind if d else "normative", version=d.version if d else None,
-                         replaced_by=(newer.version or newer.effective) if newer else None)
+                         replaced_by=newer.on if newer else None,
+                         replaced_by_title=newer.doc.title if newer and newer.by_staff else None,
+                         replaces_title=idx.replaced_title(u.doc_id))
 
 
 def _in_force(doc: DocumentInfo, today: date) -> bool:

@@ -22,6 +22,7 @@ from assistant.rwlock import ReadWriteLock
 from assistant.settings import Settings
 from assistant.textproc import default_processor
 from assistant.types import Answer, SearchHit, Turn
+from ingest.staff_marks import marks_version
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class PolicyAssistant:
         # Requests share the index; swapping in a re-ingested index needs it to themselves.
         self._rw = ReadWriteLock()
         self._next_refresh_check = 0.0
+        self._marks_version = marks_version(settings.data_dir)
 
     # --- loading -------------------------------------------------------------------------------------
     def _load(self) -> _Parts:
@@ -120,6 +122,10 @@ class PolicyAssistant:
         if now < self._next_refresh_check:
             return parts
         self._next_refresh_check = now + self.settings.index_refresh_seconds
+        marks = marks_version(self.settings.data_dir)
+        if marks != self._marks_version:  # staff marked a replacement or checked a rule (the console)
+            self._marks_version = marks
+            parts.retriever.apply_staff_marks()  # one assignment: searches keep the snapshot they started with
         try:
             stale = parts.store.is_stale()
         except Exception:  # the store's own errors surface on the real query, with their clear message
@@ -136,6 +142,11 @@ class PolicyAssistant:
                     self._parts = _Parts(parts.embeddings, parts.store, retriever, chain)
                     log.info("index changed on disk: reloaded %d units", len(retriever.index.units))
         return self._parts  # type: ignore[return-value]
+
+    def pick_up_changes(self) -> None:
+        """Check for a changed index or staff marks on the next request, not after index_refresh_seconds
+        (the staff console calls this after each change it makes)."""
+        self._next_refresh_check = 0.0
 
     def warm_up(self) -> None:
         """Load everything and run one query, so the first visitor doesn't wait for jieba or the model."""
@@ -216,6 +227,10 @@ class PolicyAssistant:
         parts = self._current()
         with self._rw.read():
             yield from parts.chain.stream(checked, turns)
+
+    def current_retriever(self) -> Any:
+        """The retriever over the current index (for the staff console's views); raises the store's errors."""
+        return self._current().retriever
 
     def documents(self) -> list:
         """The indexed documents (ingest.store.DocumentInfo), in source order."""

@@ -100,6 +100,14 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(65_536, ge=1024, description="Largest request body accepted.")
     max_json_depth: int = Field(16, ge=4, description="Deepest JSON nesting accepted in a request.")
 
+    # --- the staff console (/admin; off until `policy-assistant admin set-password`) ---------------------
+    admin_session_minutes: float = Field(30, gt=0, description="A staff login ends after this many idle minutes.")
+    admin_in_kiosk: bool = Field(False, description="Serve /admin on a kiosk too (off: a kiosk has no console).")
+    admin_login_attempts: int = Field(5, ge=1, description="Wrong passwords from one client before a lockout.")
+    admin_lockout_minutes: float = Field(15, gt=0, description="How long a client stays locked out.")
+    admin_upload_max_files: int = Field(10, ge=1, description="Files one upload may carry (each at most "
+                                        "max_file_mb).")
+
     @field_validator("rate_limit", "address_rate_limit", "queue_rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:

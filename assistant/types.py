@@ -33,6 +33,8 @@ class SearchHit:
     kind: str = "normative"  # regulation, rule or normative (ingest.official)
     version: date | None = None
     replaced_by: date | None = None  # version date of the document that replaced this one
+    replaced_by_title: str | None = None  # set when staff marked a document of another title as its successor
+    replaces_title: str | None = None  # the title of the document staff marked this one as replacing
 
     def to_json(self) -> dict:
         return {"id": self.id, "doc_title": self.doc_title, "locator": self.locator, "text": self.text,
@@ -62,12 +64,15 @@ class Validity:
     note: str | None = None
     version: date | None = None  # the date of this version (last amendment), for regulations and rules
     replaced_by: date | None = None  # the version date of the document that replaced this one
+    replaced_by_title: str | None = None  # the successor's title, when staff marked one of another title
+    replaces_title: str | None = None  # the document this one replaced, when staff marked it
 
     def to_json(self) -> dict:
         return {"doc_title": self.doc_title, "status": self.status,
                 "expires": self.expires.isoformat() if self.expires else None,
                 "version": self.version.isoformat() if self.version else None,
-                "replaced_by": self.replaced_by.isoformat() if self.replaced_by else None}
+                "replaced_by": self.replaced_by.isoformat() if self.replaced_by else None,
+                "replaced_by_title": self.replaced_by_title, "replaces": self.replaces_title}
 
 
 @dataclass

@@ -40,6 +40,8 @@ def validity_badge(validity: Validity | None, lang: str) -> str:
     elif validity.status == "expired":
         date = validity.expires.isoformat() if validity.expires else "?"
         label, cls = t(lang, "expired", date=date), "pa-expired"
+    elif validity.status == "superseded" and validity.replaced_by_title:
+        label, cls = t(lang, "superseded_by", title=validity.replaced_by_title.strip("《》")), "pa-expired"
     elif validity.status == "superseded":
         date = validity.replaced_by.isoformat() if validity.replaced_by else "?"
         label, cls = t(lang, "superseded", date=date), "pa-expired"
@@ -123,6 +125,8 @@ def render_answer(answer: Answer, lang: str) -> str:
         parts.append(f'<div class="pa-notice" role="note">{esc(t(lang, "extractive"))}{detail}</div>')
     cls = "pa-answer pa-refused" if answer.refused else "pa-answer"
     parts.append(f'<div class="{cls}">{render_answer_text(answer)}</div>')
+    if answer.verdict is not None and answer.verdict.rests_on_unchecked_rule:
+        parts.append(f'<div class="pa-smallprint" role="note">{esc(t(lang, "unchecked_rule"))}</div>')
     if answer.citations:
         by_title = {v.doc_title: v for v in answer.validity}
         cards = "".join(

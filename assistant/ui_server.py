@@ -52,6 +52,11 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
+def admin_console_served(settings: Settings) -> bool:
+    """The console's routes exist except on a kiosk (unless asked for); they answer 404 until a password is set."""
+    return not settings.kiosk or settings.admin_in_kiosk
+
+
 def create_server(assistant: Any, settings: Settings) -> FastAPI:
     """FastAPI app with the Gradio app mounted at "/" plus `/gradio.js` and `/healthz`."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -59,8 +64,18 @@ def create_server(assistant: Any, settings: Settings) -> FastAPI:
     blocks = build_app(assistant, settings, limits)
     app = FastAPI(title="policy-assistant", docs_url=None, redoc_url=None, openapi_url=None)
     csp = content_security_policy(settings)
+    # The staff console can't be framed by anyone, unlike the visitor page.
+    admin_csp = re.sub(r"frame-ancestors [^;]+", "frame-ancestors 'none'", csp)
+    upload_limit = int(settings.admin_upload_max_files * settings.max_file_mb * 1024 * 1024) + 1024 * 1024
     app.add_middleware(BodyLimits, max_bytes=settings.max_request_bytes, max_depth=settings.max_json_depth,
-                       door=limits.at_the_door)
+                       door=limits.at_the_door, streamed={"/admin/upload": upload_limit})
+    if admin_console_served(settings):
+        from assistant.admin.console import NotLoggedIn, StaffConsole
+        from assistant.admin.routes import build_router, not_logged_in_handler
+
+        console = StaffConsole(settings, assistant, limits.address)
+        app.include_router(build_router(console))
+        app.add_exception_handler(NotLoggedIn, not_logged_in_handler(console))
 
     @app.middleware("http")
     async def no_uploads(request, call_next):  # type: ignore[no-untyped-def]
@@ -73,7 +88,8 @@ def create_server(assistant: Any, settings: Settings) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
-        response.headers["Content-Security-Policy"] = csp
+        admin = request.url.path.startswith("/admin")
+        response.headers["Content-Security-Policy"] = admin_csp if admin else csp
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         return response

@@ -33,6 +33,8 @@ TEXT: dict[str, dict[str, str]] = {
         "expired": "已于 {date} 失效",
         "no_end_date": "未注明有效期",
         "superseded": "已被 {date} 的新版本取代",
+        "superseded_by": "已被《{title}》取代",
+        "unchecked_rule": "此结论依据的资格规则由系统从条款中自动读取，尚未经工作人员核对；请以条款原文为准。",
         "not_yet": "{date} 起施行",
         "unknown_validity": "有效性未知",
         "unverified": "引文未能逐字核对",
@@ -82,6 +84,9 @@ TEXT: dict[str, dict[str, str]] = {
         "expired": "Expired on {date}",
         "no_end_date": "No end date stated",
         "superseded": "Replaced by the version of {date}",
+        "superseded_by": "Replaced by 《{title}》",
+        "unchecked_rule": "The rule behind this verdict was read from the clauses automatically and has not been "
+        "checked by staff yet; the quoted clauses are what counts.",
         "not_yet": "In force from {date}",
         "unknown_validity": "Validity unknown",
         "unverified": "Quote could not be verified word for word",

@@ -8,7 +8,8 @@ replaced by a later version of the same title is superseded, whatever its own da
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Literal
 
@@ -21,11 +22,14 @@ LASTING_KINDS = ("regulation", "rule")
 
 def policy_validity(doc_title: str, effective: date | None, expires: date | None, today: date,
                     note: str | None = None, kind: str = "normative", version: date | None = None,
-                    replaced_by: date | None = None) -> Validity:
-    """Status on `today`: not yet in force, superseded, expired, in force, or no end date stated."""
+                    replaced_by: date | None = None, replaced_by_title: str | None = None) -> Validity:
+    """Status on `today`: not yet in force, superseded, expired, in force, or no end date stated.
+
+    `replaced_by_title` names a successor staff marked (ingest.staff_marks); without a date it supersedes now.
+    """
     if effective is not None and effective > today:
         status = "not_yet_in_force"
-    elif replaced_by is not None and replaced_by <= today:
+    elif (replaced_by is not None and replaced_by <= today) or (replaced_by is None and replaced_by_title):
         status = "superseded"
     elif expires is not None and expires < today:
         status = "expired"
@@ -34,7 +38,8 @@ def policy_validity(doc_title: str, effective: date | None, expires: date | None
     else:
         status = "no_end_date"
     return Validity(doc_title=doc_title, status=status, expires=expires, effective=effective, note=note,
-                    version=version if kind in LASTING_KINDS else None, replaced_by=replaced_by)
+                    version=version if kind in LASTING_KINDS else None, replaced_by=replaced_by,
+                    replaced_by_title=replaced_by_title)
 
 
 def validity_for_hits(hits: Iterable[SearchHit], today: date) -> list[Validity]:
@@ -43,7 +48,10 @@ def validity_for_hits(hits: Iterable[SearchHit], today: date) -> list[Validity]:
     for h in hits:
         if h.doc_id not in seen:
             seen[h.doc_id] = policy_validity(h.doc_title, h.effective, h.expires, today, kind=h.kind,
-                                             version=h.version, replaced_by=h.replaced_by)
+                                             version=h.version, replaced_by=h.replaced_by,
+                                             replaced_by_title=h.replaced_by_title)
+            if h.replaces_title:
+                seen[h.doc_id] = dataclasses.replace(seen[h.doc_id], replaces_title=h.replaces_title)
     return list(seen.values())
 
 
@@ -59,7 +67,22 @@ def _amended(v: Validity, lang: Lang) -> str:
 
 
 def validity_label(v: Validity, lang: Lang) -> str:
-    """A short human label, e.g. "已于2023年12月31日失效" / "expired on 2023-12-31"."""
+    """A short human label, e.g. "已于2023年12月31日失效" / "expired on 2023-12-31"; a document staff marked as
+    replacing another one says so: "现行有效（…；取代《…》）"."""
+    label = _status_label(v, lang)
+    if v.replaces_title and v.status != "superseded":
+        old = v.replaces_title.strip("《》")
+        label += f"；取代《{old}》" if lang == "zh" else f"; replaces 《{old}》"
+    return label
+
+
+def _status_label(v: Validity, lang: Lang) -> str:
+    if v.status == "superseded" and v.replaced_by_title:
+        if lang == "zh":
+            when = f"自{_zh_date(v.replaced_by)}起" if v.replaced_by else ""
+            return f"已被《{v.replaced_by_title}》取代{('（' + when + '）') if when else ''}"
+        when = f" from {v.replaced_by.isoformat()}" if v.replaced_by else ""
+        return f"replaced by 《{v.replaced_by_title}》{when}"
     if v.status == "superseded" and v.replaced_by:
         if lang == "zh":
             return f"已被{_zh_date(v.replaced_by)}的新版本取代"
@@ -87,14 +110,16 @@ def validity_label(v: Validity, lang: Lang) -> str:
     return f"no end date stated{since} — check with the issuing department that it still applies"
 
 
-def document_statuses(documents: Sequence[DocumentInfo], today: date) -> list[Validity]:
-    """The status of every indexed document on `today`, replaced versions included (for `docs`)."""
-    replaced = replacements(documents)
+def document_statuses(documents: Sequence[DocumentInfo], today: date,
+                      staff: Mapping[str, str] | None = None) -> list[Validity]:
+    """The status of every indexed document on `today`, replaced versions included (for `docs` and the console);
+    `staff` holds the replacements staff marked (ingest.staff_marks)."""
+    replaced = replacements(documents, staff)
     out = []
     for d in documents:
-        newer = replaced.get(d.doc_id)
+        s = replaced.get(d.doc_id)
         out.append(policy_validity(d.title, d.effective, d.expires, today, d.validity_note, d.kind, d.version,
-                                   (newer.version or newer.effective) if newer else None))
+                                   s.on if s else None, s.doc.title if s and s.by_staff else None))
     return out
 
 

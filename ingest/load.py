@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 TEXT_EXTS = {".txt", ".md"}
 HTML_EXTS = {".html", ".htm"}
 SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | {".pdf", ".docx"}
+DOCX_EXPANSION = 10  # a .docx may expand to this many times the file size limit (its text is XML)
 _SUPPORTED_LIST = " ".join(sorted(SUPPORTED_EXTS))
 # CJK Unified Ideographs + CJK punctuation + full-width forms: what a Chinese policy text is made of.
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -132,11 +133,28 @@ def _read_pdf(path: Path) -> tuple[str, str]:
     return text, "pdf"
 
 
-def _read_docx(path: Path) -> tuple[str, str]:
+def _check_zip_expansion(path: Path, limit: int) -> None:
+    """A .docx is a zip: refuse one that would expand far beyond any real document (a zip bomb) before any part
+    of it is decompressed. The sizes its directory declares are what zipfile enforces while reading."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            expanded = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError) as e:
+        raise LoadError(f"cannot be read as a Word .docx file (corrupt or not really .docx: {type(e).__name__}); "
+                        "open and re-save it in Word/WPS as .docx") from e
+    if expanded > limit:
+        raise LoadError(f"the .docx would expand to {expanded / 1024 / 1024:.0f} MB, far more than any policy "
+                        f"document (at most {limit / 1024 / 1024:.0f} MB); re-save it from Word/WPS")
+
+
+def _read_docx(path: Path, expanded_limit: int = 200 * 1024 * 1024) -> tuple[str, str]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_zip_expansion(path, expanded_limit)
     try:
         document = docx.Document(str(path))
         lines: list[str] = []
@@ -199,7 +217,7 @@ def load_file(path: Path, name: str, settings: Settings) -> SourceText:
     elif ext == ".pdf":
         text, enc = _read_pdf(path)
     else:
-        text, enc = _read_docx(path)
+        text, enc = _read_docx(path, expanded_limit=int(limit * DOCX_EXPANSION))
     if not text.strip():
         raise LoadError("contains no text (only whitespace or markup); supply the complete file")
     return SourceText(name=name, path=str(path), text=text, sha256=hashlib.sha256(raw).hexdigest(), encoding=enc)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,11 +54,35 @@ class IngestReport:
     index_units: int = 0  # units in the whole index after the run (incl. sources not given this time)
 
 
+    def to_json(self) -> dict:
+        """The `ingest --json` report (what the staff console shows for each uploaded file)."""
+        return {"documents": self.documents, "units": self.units_total, "units_written": self.units_written,
+                "units_deleted": self.units_deleted, "texts_embedded": self.texts_embedded,
+                "index_units": self.index_units, "seconds": round(self.seconds, 2),
+                "sources": [vars(s) for s in self.sources],
+                "skipped": [{"name": s.name, "reason": s.reason} for s in self.skipped]}
+
+
+@dataclass
+class RemovalReport:
+    removed: dict[str, int]  # source name → units deleted
+    unknown: list[str]  # names given that no indexed source has
+    index_units: int
+
+    def to_json(self) -> dict:
+        return {"removed": self.removed, "unknown": self.unknown, "index_units": self.index_units}
+
+
 @dataclass
 class _Parsed:
     source: SourceText
     documents: list[PolicyDocument]
     units: list[Unit]
+
+
+def _index_version(now: str) -> str:
+    """A new index version: the time, plus a random part so two changes within one second still differ."""
+    return f"{now}#{uuid.uuid4().hex[:8]}"
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -174,7 +199,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, prune: bool 
         # 4. Delete units that the new versions replaced.
         deleted = store.delete_ids(stale)
         if total or deleted:
-            store.mark_updated(now)
+            store.mark_updated(_index_version(now))
         progress("store", max(1, len(stale)), max(1, len(stale)))
         # 5. The eligibility rules read out of every indexed clause, stored beside the index.
         RuleBook.build(store.all_units()).save(settings.data_dir / RULES_FILE)
@@ -183,9 +208,45 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, prune: bool 
             units_written=total, units_deleted=deleted, texts_embedded=emb.embedded_count - embedded_before,
             skipped=skipped, seconds=time.perf_counter() - t0, sources=stats, model_id=emb.model_id,
             index_units=store.count())
+        # Release Chroma: a client left open pins the process's in-memory vector index of this path, and a server
+        # in the same process would then never see what a later ingest in another process writes.
+        store.close()
         if embeddings is None:
             emb.close()  # the caller's embedder stays open; ours is done
     log.info("ingest: %d documents, %d units, %d written, %d deleted, %d embedded, %d skipped in %.1fs",
              report.documents, report.units_total, report.units_written, report.units_deleted,
              report.texts_embedded, len(skipped), report.seconds)
+    return report
+
+
+def remove_sources(settings: Settings, names: list[str]) -> RemovalReport:
+    """Delete every unit of the named source files (as `docs --json` lists them in "source") from the index.
+
+    Same order as an ingest: the manifest stops listing the sources first, then their units are deleted, so a run
+    killed half-way leaves nothing half-listed; the other sources are untouched.
+    """
+    with _ingest_lock(settings):
+        emb = build_embeddings(settings, for_ingest=True)
+        try:
+            store = UnitStore.open(settings, emb, create=False)
+            indexed = store.sources()
+            present = [n for n in dict.fromkeys(names) if n in indexed]
+            manifest = read_manifest(settings.manifest_path)
+            if manifest is not None:
+                for name in present:
+                    manifest.sources.pop(name, None)
+                manifest.documents = sum(e.documents for e in manifest.sources.values())
+                manifest.units = sum(e.units for e in manifest.sources.values())
+                manifest.updated_at = now_iso()
+                write_manifest(settings.manifest_path, manifest)
+            removed = {name: store.delete_ids(list(store.ids_for_source(name))) for name in present}
+            if present:
+                store.mark_updated(_index_version(now_iso()))
+                RuleBook.build(store.all_units()).save(settings.data_dir / RULES_FILE)
+            report = RemovalReport(removed, [n for n in names if n not in indexed], store.count())
+            store.close()
+        finally:
+            emb.close()
+    log.info("removed %d sources (%d units); %d names not indexed", len(report.removed),
+             sum(report.removed.values()), len(report.unknown))
     return report

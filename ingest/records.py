@@ -6,7 +6,7 @@ Every field is a str/int (Chroma metadata can't hold None or dates): dates are I
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -110,20 +110,37 @@ def _title_key(title: str) -> str:
     return unicodedata.normalize("NFKC", "".join(title.split()))
 
 
-def replacements(docs: Iterable[DocumentInfo]) -> dict[str, DocumentInfo]:
-    """Each replaced version (doc_id) → the version that replaced it: the next newer document of the same title.
+@dataclass(frozen=True)
+class Successor:
+    """The document that replaced an indexed one, and from which day."""
 
-    Versions are ordered by their version date (last amendment, adoption, or the file name's date), then by
-    their effective date. Documents of one title with no such date can't be ordered and replace nothing.
+    doc: DocumentInfo
+    on: date | None  # the successor's version date (same title) or effective date (a staff mark; None if undated)
+    by_staff: bool = False
+
+
+def replacements(docs: Iterable[DocumentInfo], staff: Mapping[str, str] | None = None) -> dict[str, Successor]:
+    """Each replaced document (doc_id) → its successor.
+
+    Versions of one title are ordered by their version date (last amendment, adoption, or the file name's date),
+    then by their effective date; each is replaced by the next newer one. Documents of one title with no such date
+    can't be ordered and replace nothing. `staff` (old doc_id → new doc_id, ingest.staff_marks) adds replacements
+    staff marked by hand, e.g. a new policy with a new title; they win over the automatic ones.
     """
+    docs = list(docs)
     by_title: dict[str, list[DocumentInfo]] = {}
     for d in docs:
         by_title.setdefault(_title_key(d.title), []).append(d)
-    replaced: dict[str, DocumentInfo] = {}
+    replaced: dict[str, Successor] = {}
     for versions in by_title.values():
         dated = sorted((d for d in versions if d.version or d.effective),
                        key=lambda d: (d.version or d.effective, d.effective or date.min))  # type: ignore[operator]
         for older, newer in zip(dated, dated[1:], strict=False):
             if (newer.version or newer.effective) != (older.version or older.effective):
-                replaced[older.doc_id] = newer
+                replaced[older.doc_id] = Successor(newer, newer.version or newer.effective)
+    by_id = {d.doc_id: d for d in docs}
+    for old, new in (staff or {}).items():
+        if old in by_id and new in by_id and old != new:
+            newer = by_id[new]
+            replaced[old] = Successor(newer, newer.effective or newer.version, by_staff=True)
     return replaced

@@ -22,6 +22,7 @@ from assistant.eligibility.asked import FAMILIES, YES_NO, asked_kind
 from assistant.eligibility.facts import Fact
 from ingest.eligibility.model import Condition, Rule, Status
 from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS
+from ingest.staff_marks import rule_key
 
 VerdictOutcome = Literal["yes", "no", "depends", "not_covered"]
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
@@ -71,16 +72,24 @@ class Verdict:
     checks: tuple[RuleCheck, ...]  # every rule the facts bear on, best first
     asked: str  # the kind of outcome asked about: direct, shorten, points, benefit, hukou or any
     ambiguous_fact: Fact | None = None  # the fact read in two ways, for "depends"
+    checked_rules: frozenset[str] = frozenset()  # keys of the rules staff checked (ingest.staff_marks)
 
     @property
     def main(self) -> RuleCheck | None:
         b = self.branches[0]
         return b.best or b.nearest
 
+    @property
+    def rests_on_unchecked_rule(self) -> bool:
+        """True when a rule the verdict names has not been checked by staff (the answer says so in small print)."""
+        named = [c for b in self.branches for c in (b.best or b.nearest, b.fallback) if c is not None]
+        return any(rule_key(c.rule) not in self.checked_rules for c in named)
+
     def to_json(self) -> dict:
         return {"outcome": self.outcome, "facts": [f.to_json() for f in self.facts],
                 "rules": [{"doc_title": c.rule.doc_title, "locator": c.rule.locator,
                            "outcome_text": c.rule.outcome.text, "status": c.status,
+                           "checked_by_staff": rule_key(c.rule) in self.checked_rules,
                            "conditions": [{"text": x.condition.text, "status": x.status} for x in c.conditions]}
                           for c in self.checks]}
 

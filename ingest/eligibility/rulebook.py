@@ -12,12 +12,11 @@ import hashlib
 import itertools
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from ingest.atomic import write_json_atomically
 from ingest.eligibility.extract import extract_rules
 from ingest.eligibility.model import Condition, Outcome, Requirement, Rule
 
@@ -72,13 +71,9 @@ class RuleBook:
 
     # --- storage ---------------------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         data = {"key": self.key, "extractor_version": extractor_version(),
                 "rules": [_rule_to_store(r) for r in self.rules]}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".rules-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
-        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+        write_json_atomically(path, data)  # readers see the old file or the new one, never half of one
 
     @classmethod
     def load_or_build(cls, path: Path, units: Sequence) -> RuleBook:

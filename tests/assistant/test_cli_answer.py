@@ -56,7 +56,9 @@ def test_ask_json_contract_with_history(indexed_settings, tmp_path: Path) -> Non
     assert all(set(c) == {"id", "doc_title", "locator", "quote", "verified"} and c["verified"]
                for c in out["citations"])
     assert any("累计获得创业投资额" in c["quote"] for c in out["citations"])
-    assert all(set(v) == {"doc_title", "status", "expires", "version", "replaced_by"} for v in out["validity"])
+    # replaced_by_title and replaces were added with the staff console's replacements.
+    assert all(set(v) == {"doc_title", "status", "expires", "version", "replaced_by", "replaced_by_title", "replaces"}
+               for v in out["validity"])
 
 
 def test_batch_prints_one_json_line_per_question_in_order(indexed_settings, tmp_path: Path) -> None:

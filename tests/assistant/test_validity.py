@@ -16,7 +16,7 @@ def test_expired_policy() -> None:
     assert validity_label(v, "zh") == "已于2022年10月31日到期失效"
     assert validity_label(v, "en") == "expired on 2022-10-31"
     assert v.to_json() == {"doc_title": "实施办法", "status": "expired", "expires": "2022-10-31",
-                           "version": None, "replaced_by": None}
+                           "version": None, "replaced_by": None, "replaced_by_title": None, "replaces": None}
 
 
 def test_in_force_until_a_date() -> None:

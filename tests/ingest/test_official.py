@@ -146,7 +146,7 @@ def test_later_versions_of_a_title_replace_earlier_ones() -> None:
             doc("other", "上海市社会救助条例", date(2018, 11, 22)),
             doc("undated", "上海市社会救助条例", None)]
     replaced = replacements(docs)
-    assert {k: v.doc_id for k, v in replaced.items()} == {"v2020": "v2021", "v2021": "v2024"}
+    assert {k: v.doc.doc_id for k, v in replaced.items()} == {"v2020": "v2021", "v2021": "v2024"}
 
 
 def _paragraphs(markdown: str) -> list[str]:
