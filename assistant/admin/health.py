@@ -26,8 +26,10 @@ def health_rows(settings: Settings, assistant: Any, sessions: int) -> list[Healt
         retriever = assistant.current_retriever()
         units, docs = len(retriever.index.units), len(retriever.index.docs)
         rows.append(HealthRow("Index", f"{docs} documents, {units} units"))
-        rows.append(HealthRow("Chroma", f"{where}: reachable"))
-        rows.append(HealthRow("Embedding model", str(getattr(retriever.embeddings, "model_id", "?"))))
+        stored = retriever.store.count()  # a round trip to the store: is it reachable now?
+        rows.append(HealthRow("Chroma", f"{where}: reachable, {stored} records"))
+        model = getattr(retriever.embeddings, "model_id", "?")
+        rows.append(HealthRow("Embedding model", f"{model} (runtime: {settings.embedding_backend})"))
     except Exception as e:  # noqa: BLE001 — the page shows any part's failure instead of failing itself
         rows.append(HealthRow("Index", f"not available: {e}", ok=False))
         rows.append(HealthRow("Chroma", f"{where}", ok=False))
