@@ -14,7 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "ingest" / "corpus"
-DEFAULT_PROMPTS = PROJECT_ROOT / "prompts"
+# A source checkout has prompts/ at its top; an installed package carries a copy (pyproject's package-dir).
+DEFAULT_PROMPTS = (PROJECT_ROOT / "prompts" if (PROJECT_ROOT / "prompts" / "system.md").is_file()
+                   else Path(__file__).resolve().parent / "prompt_files")
 
 
 class Settings(BaseSettings):

@@ -1,0 +1,68 @@
+"""The package installs anywhere, not only from a source checkout: the wheel holds every module and data file
+(prompts, templates, corpus, eval sets), builds without warnings, and runs from another folder."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+TOP = ("assistant", "ingest", "eval")
+SKIP = {"__pycache__", "reports"}  # eval/reports holds generated reports, not package data
+
+
+def _package_dirs() -> set[str]:
+    dirs = set()
+    for top in TOP:
+        for path in [PROJECT_ROOT / top, *(PROJECT_ROOT / top).rglob("*")]:
+            rel = path.relative_to(PROJECT_ROOT)
+            if path.is_dir() and not SKIP & set(rel.parts) and any(f.is_file() for f in path.iterdir()):
+                dirs.add(".".join(rel.parts))
+    return dirs
+
+
+def test_every_folder_is_a_listed_package():
+    config = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    assert _package_dirs() <= listed, sorted(_package_dirs() - listed)
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("wheel")
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out), str(PROJECT_ROOT)],
+                           capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr[-2000:]
+    return next(out.glob("*.whl")), build.stdout + build.stderr
+
+
+def test_the_wheel_holds_every_module_and_data_file(wheel):
+    path, log = wheel
+    names = set(zipfile.ZipFile(path).namelist())
+    expected = {str(f.relative_to(PROJECT_ROOT)) for top in TOP for f in (PROJECT_ROOT / top).rglob("*")
+                if f.is_file() and not SKIP & set(f.relative_to(PROJECT_ROOT).parts) and f.suffix != ".pyc"}
+    assert expected <= names, sorted(expected - names)[:10]
+    prompts = {f"assistant/prompt_files/{p.name}" for p in (PROJECT_ROOT / "prompts").glob("*.md")}
+    assert prompts and prompts <= names
+    assert "BuildBackendWarning" not in log and "would be ignored" not in log
+
+
+def test_the_installed_package_finds_its_prompts_from_another_folder(wheel, tmp_path):
+    target = tmp_path / "site"
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target),
+                              str(wheel[0])], capture_output=True, text=True, timeout=600)
+    assert install.returncode == 0, install.stderr[-2000:]
+    code = ("import assistant, assistant.settings as s; from assistant.prompts import PromptLibrary; "
+            "PromptLibrary(s.DEFAULT_PROMPTS).check(); print(assistant.__file__); print(s.DEFAULT_PROMPTS)")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    module, prompts = run.stdout.split()
+    assert module.startswith(str(target)) and prompts.startswith(str(target))
