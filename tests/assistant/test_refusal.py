@@ -37,22 +37,16 @@ OWN_OUT_OF_SCOPE = [
     "退休金怎么计算",
     "How do I renew my passport in Shanghai?",
     "新能源汽车牌照怎么申请",
-    # Added 2026-12-02 stop 9, after measuring, so that the refusal path keeps being exercised with questions
-    # that aren't in any calibration set: the recalibrated gate refuses none of the eight above.
+    # Added after the gate's calibration, so that the refusal path keeps being exercised with questions that aren't
+    # in any calibration set.
     "电动自行车上牌要带什么材料？",
     "残疾人证怎么申请",
     "宠物狗的疫苗在哪里打",
     "How much does the metro cost?",
     "How do I get a disabled person card in Shanghai?",
 ]
-# Measured 2026-11-29: 2 of 8 refused (办理结婚登记需要带什么材料, 退休金怎么计算). Measured 2026-12-02, with
-# uncovered words counted against the answer: 7 of 8 (the passport question is still answered). Measured
-# 2026-12-02 stop 9, with the gate recalibrated on 404 questions (220 of them fresh visitor questions, on which the
-# stricter gate refused up to 22% of the answerable ones) and only things counted as uncovered: 4 of 8 (医保报销比例,
-# 结婚登记, 退休金, passport answered, hedged). Then the gate was recalibrated to ≤ 5% false refusals on a new
-# writer's questions (leave-one-dev-set-out): 0 of the first 8, 5 of the 5 added — what it refuses are questions
-# naming something no policy mentions. Then the learned check (assistant/answerability.py, 2026-12-02 stop 10)
-# was added in front: 12 of 13 refused (孩子上幼儿园需要什么条件 answered, hedged). The floor is that, less one.
+# With the lexical gate and the learned check in front of it, 12 of these 13 are refused (孩子上幼儿园需要什么条件 is
+# answered, hedged). The floor is that, less one.
 OWN_OUT_OF_SCOPE_REFUSED_FLOOR = 11
 
 # Questions the policies do answer (written against the corpus, not taken from the eval set).

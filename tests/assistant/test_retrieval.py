@@ -83,10 +83,14 @@ def test_in_force_only_drops_expired_policies(retriever):
 def test_english_beats_plain_dense_on_a_cross_lingual_question(retriever, parts):
     _, store, _ = parts
     q = "How many points does a founder in an incubator get for the residence permit?"
-    dense = [u.text for u, _ in store.similarity_search(q, k=5)]
-    ours = retriever.search(q, k=5)
-    assert _has(ours, "企业入驻孵化器期间,积120分")
-    assert ours[0].score > 0 and len(dense) == 5
+    span = "企业入驻孵化器期间,积120分"
+    dense = [u.text for u, _ in store.similarity_search(q, k=10)]
+    ours = [h.text for h in retriever.search(q, k=10)]
+
+    def rank(texts: list[str]) -> int:
+        return next((i for i, t in enumerate(texts) if span in t), len(texts))
+
+    assert rank(ours) < 5 and rank(ours) < rank(dense), (rank(ours), rank(dense))
 
 
 def test_cross_encoder_reranker_is_wired(parts):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 import pytest
@@ -121,7 +120,3 @@ def test_status_facts_parse(questions):
     expired = [q for q in questions if q.expected_status == "expired"]
     assert expired and all(STATUS_PREFIX not in f for q in expired for f in q.text_facts)
 
-
-def test_records_roundtrip_json(records):
-    for r in records:
-        assert json.loads(json.dumps(r, ensure_ascii=False)) == r

@@ -39,7 +39,7 @@ def test_write_report(tmp_path):
     result = _result()
     paths = write_report(result, tmp_path)
     md = paths["markdown"].read_text(encoding="utf-8")
-    assert "## Targets (issue 3" in md
+    assert "## Targets (default offline setup)" in md
     assert "| answerable refused ≤ 0.05 | 0.100 | **not met** |" in md
     assert "| out-of-scope refused ≥ 0.90 | 0.950 | met |" in md
     # ours R@5 = 3 of 4 found within the top 5 -> 0.750, below the 0.90 target
