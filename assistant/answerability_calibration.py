@@ -23,8 +23,8 @@ from assistant.answerability import (
     gate_inputs,
     threshold_for,
 )
+from assistant.calibration_samples import TARGET_FALSE_REFUSALS, CrossValidated, Sample
 from assistant.refusal import should_refuse
-from assistant.refusal_calibration import TARGET_FALSE_REFUSALS, CrossValidated, Sample
 
 # Inverse L2 strength; the embedding has 384 dimensions and ~960 labelled rows. C=30 was measured on 11 sets
 # (2026-12-03) and refused fewer out-of-scope questions than C=3 at every budget; it was dropped from the grid.

@@ -1,4 +1,5 @@
-"""The `policy-assistant` console script: one typer app; each owner adds their own commands.
+"""The `policy-assistant` console script: ingest, docs, serve, search and ask here; the other commands register
+themselves from their own modules (imported at the end).
 
 JSON goes to stdout (`json.dumps(..., ensure_ascii=False)`), logs and errors to stderr, and a user-facing
 problem is one clear message with a non-zero exit code, never a stack trace.
@@ -8,59 +9,24 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from assistant.settings import Settings
-
-app = typer.Typer(name="policy-assistant", no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False,
-                  help="Answers questions about Shanghai's published policies, quoting the exact clauses.")
-console = Console()
-err_console = Console(stderr=True)
-
-DATA_DIR_HELP = "Data directory (index, manifest, caches); overrides POLICY_ASSISTANT_DATA_DIR."
-# Reusable option type for every command: `policy-assistant CMD --data-dir DIR` (or before CMD).
-DataDirOption = Annotated[Path | None, typer.Option("--data-dir", help=DATA_DIR_HELP)]
-
-
-@app.callback()
-def _root(ctx: typer.Context, data_dir: DataDirOption = None,
-          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details to stderr.")] = False) -> None:
-    ctx.obj = {"data_dir": data_dir}
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-
-
-def get_settings(ctx: typer.Context | None = None, data_dir: Path | None = None) -> Settings:
-    """Settings from env/.env, with `--data-dir` applied (the command's own option wins over the global one)."""
-    chosen = data_dir or ((ctx.obj or {}).get("data_dir") if ctx is not None else None)
-    settings = Settings()
-    return settings.model_copy(update={"data_dir": chosen}) if chosen else settings
-
-
-def fail(message: str, code: int = 1) -> None:
-    """Print one clear error line to stderr and exit."""
-    err_console.print(Text("Error: ", style="bold red") + Text(message), soft_wrap=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn the known user-facing failures (store unreachable, model mismatch, no index) into messages."""
-    from ingest.store import StoreError
-
-    try:
-        yield
-    except StoreError as e:
-        fail(str(e))
+from assistant.cli_base import (
+    DataDirOption,
+    app,
+    console,
+    err_console,
+    fail,
+    get_settings,
+    index_missing,
+    ingest_with_progress,
+    user_errors,
+)
 
 
 # --- ingest ---------------------------------------------------------------------------------------------
@@ -73,98 +39,11 @@ def ingest(ctx: typer.Context,
            as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON to stdout.")] = False,
            data_dir: DataDirOption = None) -> None:
     """Index policy files: only new or changed units are embedded and written."""
-    report = _ingest_with_progress(get_settings(ctx, data_dir), paths, prune, quiet=as_json)
+    report = ingest_with_progress(get_settings(ctx, data_dir), paths, prune, quiet=as_json)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     if report.skipped and report.documents == 0:
         raise typer.Exit(1)
-
-
-def _index_missing(settings: Settings) -> bool:
-    """True when there is nothing to answer from yet (no local index, or an empty collection on the server)."""
-    from ingest.embed import build_embeddings
-    from ingest.store import IndexNotFound, UnitStore
-
-    try:
-        store = UnitStore.open(settings, build_embeddings(settings), create=False)
-    except IndexNotFound:
-        return True
-    try:
-        return store.count() == 0
-    finally:
-        # An embedded client left open would pin Chroma's in-memory vector index of this path, and a server
-        # started here would then never see the vectors of a later ingest.
-        store.close()
-
-
-def _ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: bool, quiet: bool = False):
-    """Run the ingest pipeline with a progress bar and print its summary tables; returns the IngestReport."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from ingest.pipeline import run_ingest
-
-    labels = {"load": "Loading files", "parse": "Parsing documents", "embed": "Embedding units",
-              "store": "Removing replaced units"}
-    with user_errors(), Progress(TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
-                                 TimeElapsedColumn(), console=err_console, transient=False) as bar:
-        tasks = {stage: bar.add_task(label, total=None) for stage, label in labels.items()}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage in tasks:
-                bar.update(tasks[stage], completed=done, total=max(total, 1) if total else 1)
-
-        report = run_ingest(settings, paths or None, prune=prune, progress=progress)
-        for task in tasks.values():  # stages with nothing to do show as complete
-            t = bar.tasks[task]
-            bar.update(task, total=t.total or 1, completed=t.total or 1)
-    if quiet:
-        return report
-
-    summary = Table(title=f"Ingest summary ({settings.data_dir})", show_header=False)
-    summary.add_column("", style="bold")
-    summary.add_column("", justify="right")
-    for label, value in [("Documents", report.documents), ("Units", report.units_total),
-                         ("Units written", report.units_written), ("Units deleted", report.units_deleted),
-                         ("Texts embedded", report.texts_embedded), ("Units in index", report.index_units),
-                         ("Skipped files", len(report.skipped)), ("Seconds", f"{report.seconds:.1f}")]:
-        summary.add_row(label, str(value))
-    console.print(summary)
-    if report.sources:
-        per = Table(title="Sources")
-        for col in ("source", "status", "documents", "units", "written", "deleted"):
-            per.add_column(col, justify="left" if col in ("source", "status") else "right",
-                           overflow="fold" if col == "source" else "ellipsis")
-        for s in report.sources:
-            per.add_row(Text(s.name), s.status, str(s.documents), str(s.units), str(s.written), str(s.deleted))
-        console.print(per)
-    if report.skipped:
-        sk = Table(title="Skipped files (nothing already indexed was removed)", title_style="bold yellow")
-        sk.add_column("file")
-        sk.add_column("why / what to do")
-        for s in report.skipped:
-            sk.add_row(Text(s.name), Text(s.reason))
-        console.print(sk)
-    _print_refusal_fit(settings, report.model_id)
-    return report
-
-
-def _print_refusal_fit(settings: Settings, model_id: str) -> None:
-    """After an ingest, say how the learned refusal check relates to the index now (assistant/answerability.py):
-    staff adding policy files should know which questions it no longer judges, and how to change that."""
-    from assistant.answerability import AnswerabilityModel
-    from ingest.embed import build_embeddings
-    from ingest.store import UnitStore
-
-    model = AnswerabilityModel.load() if settings.learned_refusal else None
-    if model is None:
-        return
-    try:
-        titles = [d.title for d in UnitStore.open(settings, build_embeddings(settings), create=False).documents()]
-    except Exception:  # noqa: BLE001 — the ingest itself succeeded; this note is only advice
-        return
-    note = model.describe_fit(model_id, titles) if titles else None
-    if note:
-        console.print(Text("Refusal: " + note), style="yellow")
 
 
 # --- docs -----------------------------------------------------------------------------------------------
@@ -243,13 +122,13 @@ def serve(ctx: typer.Context,
     logging.getLogger("assistant").setLevel(logging.INFO)
     err_console.print(f"policy-assistant: http://{settings.host}:{settings.port}{settings.root_path}/ "
                       f"({'kiosk' if settings.kiosk else 'chat'} mode; embed script: /gradio.js)")
-    from assistant.ui import launch
+    from assistant.ui_server import serve as launch
 
     with user_errors():
-        if not no_ingest and _index_missing(settings):
+        if not no_ingest and index_missing(settings):
             # First start on a fresh machine: index the configured corpus (by default the bundled compilation).
             err_console.print(f"No index in {settings.data_dir} yet: ingesting {len(settings.corpus_paths)} path(s) first.")
-            _ingest_with_progress(settings, None, prune=False)
+            ingest_with_progress(settings, None, prune=False)
         launch(settings)
 
 

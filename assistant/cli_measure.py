@@ -14,15 +14,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from assistant.cli import (
+from assistant.cli_base import (
     DataDirOption,
-    _index_missing,
-    _ingest_with_progress,
     app,
     console,
     err_console,
     fail,
     get_settings,
+    index_missing,
+    ingest_with_progress,
     user_errors,
 )
 
@@ -48,8 +48,8 @@ def bench_embed(ctx: typer.Context,
     from eval.bench_embed import run_bench_embed, write_report
 
     settings = get_settings(ctx, data_dir)
-    if _index_missing(settings):
-        _ingest_with_progress(settings, None, prune=False)
+    if index_missing(settings):
+        ingest_with_progress(settings, None, prune=False)
     with user_errors():
         result = run_bench_embed(settings)
     report = write_report(result, out, "policy-assistant bench-embed")
@@ -126,9 +126,9 @@ def eval_cmd(ctx: typer.Context,
         fail(f"question set not found: {qpath}", code=2)
     settings = get_settings(ctx, data_dir)
     with user_errors():
-        if _index_missing(settings):  # a fresh machine: the report is about the default corpus anyway
+        if index_missing(settings):  # a fresh machine: the report is about the default corpus anyway
             err_console.print(f"No index in {settings.data_dir} yet: ingesting the configured corpus first.")
-            _ingest_with_progress(settings, None, prune=False)
+            ingest_with_progress(settings, None, prune=False)
     with user_errors(), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task("Evaluating", total=None)
@@ -195,6 +195,7 @@ def bench(ctx: typer.Context,
           data_dir: DataDirOption = None) -> None:
     """Latency (warm, cold), memory and scale (x10, x100 corpus; embedded vs server Chroma). Prints numbers."""
     from eval.bench import run_bench
+    from eval.bench_report import write_bench_report
 
     try:
         factors = [int(x) for x in scales.split(",") if x.strip()]
@@ -203,7 +204,8 @@ def bench(ctx: typer.Context,
     if not factors or any(f < 1 for f in factors):
         fail(f"--scales needs factors >= 1 (got {scales!r})", code=2)
     with user_errors():
-        report = run_bench(get_settings(ctx, data_dir), factors, with_server=server, rounds=rounds, out_dir=out)
+        report = write_bench_report(run_bench(get_settings(ctx, data_dir), factors, with_server=server,
+                                              rounds=rounds), out)
     console.print(Text(report))
 
 

@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from assistant.cli import DataDirOption, app, console, get_settings, user_errors
+from assistant.cli_base import DataDirOption, app, console, get_settings, user_errors
 
 
 @app.command()

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from assistant.cli import DataDirOption, app, console, fail, get_settings, user_errors
+from assistant.cli_base import DataDirOption, app, console, fail, get_settings, user_errors
 
 admin_app = typer.Typer(help="The staff console (/admin): its password.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")

@@ -5,8 +5,8 @@ answer (`uncovered_weight`), the false-refusal budget the threshold is calibrate
 (`min_passage`). Calibration uses the eval set together with five dev sets of visitor questions, each by a
 different writer who never saw the gate (eval/README.md). The weight and the budget are chosen by
 leave-one-dev-set-out cross-validation — calibrate the threshold on the eval set and four dev sets, count
-refusals on the fifth, each set left out once — because a new writer's questions are what a kiosk meets: the
-stop-9 gate, calibrated at 5% on pooled questions, refused 27–40% of the answerable questions of each new set.
+refusals on the fifth, each set left out once — because a new writer's questions are what a kiosk meets: an
+earlier gate, calibrated at 5% on pooled questions, refused 27–40% of the answerable questions of each new set.
 The shipped threshold is then calibrated on all of them with the chosen weight and budget. The blind hold-out
 (eval/refusal_holdout.jsonl, scored once, never used for a choice) checks the cross-validated estimate. A command
 that prints numbers, not a test.
@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.calibration_samples import TARGET_FALSE_REFUSALS, CrossValidated, Sample
 from assistant.refusal import (
     HEDGE_COVERAGE,
     CalibrationResult,
@@ -46,7 +47,6 @@ UNCOVERED_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 3.0, 5.0)  # the grid for the weight of
 # The false-refusal budget the threshold is calibrated to. Calibrating at 5% gave ~10% false refusals on a dev
 # set left out (a new writer's questions), so the budget itself is chosen by that cross-validation.
 BUDGETS = (0.01, 0.02, 0.03, 0.04, 0.05)
-TARGET_FALSE_REFUSALS = 0.05  # the issue's limit, applied to the left-out sets
 
 # Visitor questions the product must always answer (the product's headline examples), checked against the chosen threshold.
 FLAGSHIP: tuple[tuple[str, tuple[Turn, ...]], ...] = (
@@ -58,35 +58,6 @@ FLAGSHIP: tuple[tuple[str, tuple[Turn, ...]], ...] = (
     ("那如果是累计投资呢？", (Turn("user", "首轮融资500万能缩短落户年限吗"),
                        Turn("assistant", "可由7年缩短为3年……"))),
 )
-
-
-@dataclass(frozen=True)
-class Sample:
-    qid: str
-    question: str
-    features: RefusalFeatures
-    out_of_scope: bool
-    group: str = ""  # the question file: cross-validation leaves one dev file out at a time
-    standalone: str = ""  # the condensed query the gate saw (embedded for the learned check)
-    hit_docs: tuple[str, ...] = ()  # the document titles of the retrieved units the gate read
-
-
-@dataclass(frozen=True)
-class CrossValidated:
-    """Refusals counted only on the dev set the threshold was not calibrated on, every dev set left out once."""
-
-    uncovered_weight: float
-    out_refused: int
-    n_out: int
-    answerable_refused: int
-    n_answerable: int
-    budget: float = TARGET_FALSE_REFUSALS
-
-    def summary(self) -> str:
-        return (f"budget={self.budget:.0%} uncovered_weight={self.uncovered_weight:g}: out_of_scope refused "
-                f"{self.out_refused}/{self.n_out}"
-                f" ({self.out_refused / max(self.n_out, 1):.0%}), answerable refused {self.answerable_refused}/"
-                f"{self.n_answerable} ({self.answerable_refused / max(self.n_answerable, 1):.1%})")
 
 
 @dataclass(frozen=True)

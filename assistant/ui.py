@@ -1,7 +1,7 @@
 """The Gradio app: chat page, kiosk widget and API endpoints.
 
 `build_app` only wires components to callbacks; the callbacks only adapt `PolicyAssistant` output to HTML.
-`launch` (in `assistant.ui_server`) is the one place the server starts.
+`assistant.ui_server.serve` is the one place the server starts.
 """
 
 from __future__ import annotations
@@ -226,9 +226,3 @@ def build_app(assistant: AnswerService, settings: Settings, limits: VisitorLimit
     demo.queue(default_concurrency_limit=settings.concurrency_limit, max_size=settings.max_queue)
     return demo
 
-
-def launch(settings: Settings) -> None:
-    """Start the server (the one place that does). See `assistant.ui_server.serve`."""
-    from assistant.ui_server import serve
-
-    serve(settings)

@@ -124,8 +124,8 @@ def _scale_point(settings: Settings, factor: int, mode: str, corpus_dir: Path, w
 
 
 def run_bench(settings: Settings, factors: list[int], with_server: bool = True, rounds: int = 1,
-              out_dir: Path = Path("eval/reports"), scale_queries: int = 40, ingest_rounds: int = 1) -> str:
-    """Run every benchmark; write bench.json, bench.md and bench-growth.png to out_dir; return the text report."""
+              scale_queries: int = 40, ingest_rounds: int = 1) -> BenchResult:
+    """Run every benchmark (eval.bench_report writes the report)."""
     from eval.bench_ingest import run_bench_ingest
 
     result = BenchResult()
@@ -154,9 +154,7 @@ def run_bench(settings: Settings, factors: list[int], with_server: bool = True, 
             shutil.rmtree(work / f"x{factor}-server", ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    from eval.bench_report import write_bench_report
-
-    return write_bench_report(result, out_dir)
+    return result
 
 
 def median_of(values: list[float]) -> float:
