@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
 
 from assistant.citations import Sentence, normalize, split_sentences, verify_citations
 from assistant.compose import Findings, opening
@@ -23,10 +22,8 @@ from assistant.details import states, unstated
 from assistant.direct import direct_answer
 from assistant.eligibility.verdict import Verdict
 from assistant.textproc import default_processor, has_cjk
-from assistant.types import Answer, Citation, SearchHit
+from assistant.types import Answer, AnswerLang, Citation, SearchHit
 from assistant.validity import validity_for_hits, validity_label
-
-AnswerLang = Literal["zh", "en"]
 
 MAX_HITS = 4  # candidate units whose sentences compete (the answer step gets settings.top_k ≤ this)
 MAX_QUOTES = 4

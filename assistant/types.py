@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from assistant.eligibility.verdict import Verdict
 
+AnswerLang = Literal["zh", "en"]  # the language an answer (or a page) is written in
 ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force", "superseded"]
 
 

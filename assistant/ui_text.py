@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from assistant.types import AnswerLang
 
-Lang = Literal["zh", "en"]
+Lang = AnswerLang
 LANG_CHOICES: list[tuple[str, str]] = [("中文", "zh"), ("English", "en")]
 
 TEXT: dict[str, dict[str, str]] = {

@@ -11,12 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Literal
 
-from assistant.types import SearchHit, Validity
+from assistant.types import AnswerLang, SearchHit, Validity
 from ingest.records import DocumentInfo, replacements
 
-Lang = Literal["zh", "en"]
+Lang = AnswerLang
 LASTING_KINDS = ("regulation", "rule")
 
 

@@ -14,10 +14,8 @@ from typing import Literal
 
 from assistant.compose.verdict_text import checklist, verdict_line
 from assistant.eligibility.verdict import Verdict
-from assistant.types import SearchHit, Validity
+from assistant.types import AnswerLang, SearchHit, Validity
 from assistant.validity import validity_label
-
-AnswerLang = Literal["zh", "en"]
 
 _DETAIL_NAMES: dict[str, dict[str, str]] = {
     "zh": {"amount": "具体金额", "rate": "具体比例或利率", "time_limit": "具体期限或办理时间"},

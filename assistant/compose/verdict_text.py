@@ -5,15 +5,12 @@ span; English names what it is about and its threshold, the span in brackets.
 
 from __future__ import annotations
 
-from typing import Literal
-
 from assistant.eligibility.facts import Fact
 from assistant.eligibility.verdict import Branch, CheckedCondition, RuleCheck, Verdict
+from assistant.types import AnswerLang
 from ingest.eligibility.model import Condition, Rule
 from ingest.eligibility.quantities import format_quantity
 from ingest.eligibility.vocabulary import LEVEL_NAMES_EN
-
-AnswerLang = Literal["zh", "en"]
 
 _MARK = {"met": "✓", "unmet": "✗", "unknown": "？"}
 _TOPIC_EN = {"investment": "investment", "stake": "stake", "work": "work there", "social_insurance":
