@@ -8,7 +8,6 @@ replaced by a later version of the same title is superseded, whatever its own da
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
@@ -21,7 +20,8 @@ LASTING_KINDS = ("regulation", "rule")
 
 def policy_validity(doc_title: str, effective: date | None, expires: date | None, today: date,
                     note: str | None = None, kind: str = "normative", version: date | None = None,
-                    replaced_by: date | None = None, replaced_by_title: str | None = None) -> Validity:
+                    replaced_by: date | None = None, replaced_by_title: str | None = None,
+                    replaces_title: str | None = None) -> Validity:
     """Status on `today`: not yet in force, superseded, expired, in force, or no end date stated.
 
     `replaced_by_title` names a successor staff marked (ingest.staff_marks); without a date it supersedes now.
@@ -38,7 +38,7 @@ def policy_validity(doc_title: str, effective: date | None, expires: date | None
         status = "no_end_date"
     return Validity(doc_title=doc_title, status=status, expires=expires, effective=effective, note=note,
                     version=version if kind in LASTING_KINDS else None, replaced_by=replaced_by,
-                    replaced_by_title=replaced_by_title)
+                    replaced_by_title=replaced_by_title, replaces_title=replaces_title)
 
 
 def validity_for_hits(hits: Iterable[SearchHit], today: date) -> list[Validity]:
@@ -48,9 +48,7 @@ def validity_for_hits(hits: Iterable[SearchHit], today: date) -> list[Validity]:
         if h.doc_id not in seen:
             seen[h.doc_id] = policy_validity(h.doc_title, h.effective, h.expires, today, kind=h.kind,
                                              version=h.version, replaced_by=h.replaced_by,
-                                             replaced_by_title=h.replaced_by_title)
-            if h.replaces_title:
-                seen[h.doc_id] = dataclasses.replace(seen[h.doc_id], replaces_title=h.replaces_title)
+                                             replaced_by_title=h.replaced_by_title, replaces_title=h.replaces_title)
     return list(seen.values())
 
 

@@ -20,7 +20,7 @@ from assistant.admin import feedback as fb
 from assistant.admin.console import LOGIN_COOKIE, NO_STORE, NotLoggedIn, StaffConsole
 from assistant.admin.health import health_rows
 from assistant.admin.uploads import FileResult, ingest_files, name_problem, remove_source, uploads_dir
-from assistant.admin.views import BADGES, SORT_KEYS, document_rows, retrieval_test, rule_rows
+from assistant.admin.views import BADGES, SORT_KEYS, document_rows, retrieval_test, rule_rows, select_rows
 from ingest.manifest import now_iso
 from ingest.staff_marks import Replacement, load_marks, save_marks
 
@@ -102,8 +102,8 @@ def build_router(console: StaffConsole) -> APIRouter:  # noqa: C901 — one clos
         day = _day(on) or settings.effective_today()
         docs, problem = documents()
         marks = load_marks(settings.data_dir)
-        rows = document_rows(docs, day, marks, q, status, sort, bool(desc))
         every = document_rows(docs, day, marks)
+        rows = select_rows(every, q, status, sort, bool(desc))
         summary = [(key, sum(r.status == key for r in every)) for key in BADGES]
         return console.page("documents.html", session, rows=rows, summary=[(k, n) for k, n in summary if n], all_docs=docs, day=day.isoformat(),
                             today=settings.effective_today().isoformat(), q=q, status=status, sort=sort,

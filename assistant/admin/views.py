@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from assistant.validity import document_statuses
-from ingest.records import DocumentInfo, replacements
+from ingest.records import DocumentInfo
 from ingest.staff_marks import StaffMarks, rule_key
 
 EXPIRING_DAYS = 90
@@ -34,18 +34,20 @@ class DocumentRow:
         return BADGES[self.status]
 
 
-def document_rows(documents: list[DocumentInfo], on: date, marks: StaffMarks, query: str = "",
-                  status: str = "", sort: str = "title", descending: bool = False) -> list[DocumentRow]:
-    """Every document's status on `on`, filtered by title/issuer/文号/file text and by status, sorted."""
-    statuses = document_statuses(documents, on, marks.replaced)
-    successors = replacements(documents, marks.replaced)
+def document_rows(documents: list[DocumentInfo], on: date, marks: StaffMarks) -> list[DocumentRow]:
+    """Every document's status on `on` (a later version of the same title, or the successor staff marked)."""
     rows = []
-    for d, v in zip(documents, statuses, strict=True):
+    for d, v in zip(documents, document_statuses(documents, on, marks.replaced), strict=True):
         s = v.status
         if s == "in_force" and d.expires is not None and d.expires <= on + timedelta(days=EXPIRING_DAYS):
             s = "expiring"
-        succ = successors.get(d.doc_id)
-        rows.append(DocumentRow(d, s, succ.doc.title if succ and s == "superseded" else None))
+        rows.append(DocumentRow(d, s, (v.replaced_by_title or d.title) if s == "superseded" else None))
+    return rows
+
+
+def select_rows(rows: list[DocumentRow], query: str = "", status: str = "", sort: str = "title",
+                descending: bool = False) -> list[DocumentRow]:
+    """The rows whose title/issuer/文号/file holds `query` and whose status is `status`, sorted."""
     q = query.strip().casefold()
     if q:
         rows = [r for r in rows if q in " ".join(filter(None, (r.doc.title, r.doc.issuer, r.doc.doc_number,

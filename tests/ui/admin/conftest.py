@@ -4,17 +4,16 @@ state, so a test that locks its client out uses a server of its own."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from console_helpers import PASSWORD, form_token, login
 from ui_helpers import RunningServer, start_app, stop_app
 
 from assistant.settings import Settings
 
-PASSWORD = "correct horse battery staple"
 HERE = Path(__file__).parent
 BASE_POLICY = """# 关于测试园区青年人才生活补贴的通知
 
@@ -74,18 +73,6 @@ def server_with(staff_assistant, staff_settings: Settings):
     yield start
     for running in started:
         stop_app(running)
-
-
-def form_token(html: str, name: str = "csrf") -> str:
-    found = re.search(rf'name="{name}" value="([^"]+)"', html)
-    assert found, f"no {name} field in the page"
-    return found.group(1)
-
-
-def login(client: httpx.Client, password: str = PASSWORD) -> httpx.Response:
-    page = client.get("/admin/login")
-    return client.post("/admin/login", data={"login_token": form_token(page.text, "login_token"),
-                                             "password": password})
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PASSWORD
+from console_helpers import PASSWORD
 from ui_helpers import ask, open_page, screenshot, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -12,7 +12,7 @@ import zipfile
 
 import httpx
 import pytest
-from conftest import PASSWORD, form_token, login
+from console_helpers import PASSWORD, form_token, login
 
 pytestmark = pytest.mark.slow
 
