@@ -15,12 +15,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answerability import AnswerabilityModel
-from assistant.chain import AnswerChain
-from assistant.prompts import PromptLibrary
+from assistant.answer.chain import AnswerChain
+from assistant.answer.prompts import PromptLibrary
+from assistant.query.textproc import default_processor
+from assistant.refusal.answerability import AnswerabilityModel
 from assistant.rwlock import ReadWriteLock
 from assistant.settings import Settings
-from assistant.textproc import default_processor
 from assistant.types import Answer, SearchHit, Turn
 from ingest.staff_marks import marks_version
 
@@ -69,8 +69,8 @@ class PolicyAssistant:
         with self._lock:
             if self._parts is None:
                 t0 = time.perf_counter()
-                from assistant.llm import build_chat_model
-                from assistant.retrieval import HybridRetriever
+                from assistant.answer.llm import build_chat_model
+                from assistant.query.retrieval import HybridRetriever
                 from ingest.embed import build_embeddings
                 from ingest.store import IndexNotFound, UnitStore
 
@@ -83,7 +83,7 @@ class PolicyAssistant:
                     raise IndexNotFound(f"the index in {self.settings.data_dir} is empty; "
                                         "run `policy-assistant ingest` first")
                 chat = build_chat_model(self.settings) if self.settings.llm_enabled else None
-                # No dense probe for the refusal gate: calibration gave it no weight (see assistant/refusal.py).
+                # No dense probe for the refusal gate: calibration gave it no weight (see assistant/refusal/gate.py).
                 model, unfamiliar = self._answerability(retriever)
                 chain = AnswerChain(self.settings, retriever, self.prompts, chat, answerability=model,
                                     unfamiliar_documents=unfamiliar)
@@ -95,7 +95,7 @@ class PolicyAssistant:
     def _answerability(self, retriever: Any) -> tuple[AnswerabilityModel | None, frozenset[str]]:
         """The learned refusal check and the indexed documents it wasn't trained for, when it was trained for
         this embedding model and the index still holds all its documents; else (None, ∅) and the lexical gate
-        decides (assistant/answerability.py says why)."""
+        decides (assistant/refusal/answerability.py says why)."""
         if not self.settings.learned_refusal:
             return None, frozenset()
         model = AnswerabilityModel.load()
@@ -133,7 +133,7 @@ class PolicyAssistant:
         if stale:
             with self._rw.write() as exclusive:
                 if exclusive and parts is self._parts and parts.store.refresh():
-                    from assistant.retrieval import HybridRetriever
+                    from assistant.query.retrieval import HybridRetriever
 
                     retriever = HybridRetriever(self.settings, parts.store, parts.embeddings)
                     model, unfamiliar = self._answerability(retriever)

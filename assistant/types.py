@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from assistant.eligibility.verdict import Verdict
+from ingest.eligibility.model import Condition, Rule, Status
+from ingest.eligibility.quantities import format_quantity
+from ingest.staff_marks import rule_key
 
 AnswerLang = Literal["zh", "en"]  # the language an answer (or a page) is written in
+VerdictOutcome = Literal["yes", "no", "depends", "not_covered"]
 ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force", "superseded"]
 
 
@@ -110,3 +112,98 @@ class Answer:
         if self.refused and self.standalone_query:  # a refusal, not a notice about unusable input
             return {"outcome": "not_covered", "facts": [], "rules": []}
         return None
+
+
+# --- an eligibility verdict: the visitor's facts, each rule's conditions checked against them ----------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # amount, percent, duration, multiple, count, age, role, credential
+    value: float
+    text: str  # as the visitor wrote it
+    topics: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()
+    level: str | None = None  # ladder of a role or credential
+    more: bool = False  # "两年多": a little more than value
+    negated: bool = False  # "我不是法人": the visitor says they do not hold this role
+
+    @property
+    def key(self) -> tuple[str, str | None, frozenset[str]]:
+        """Facts with the same key describe the same thing; the later one wins."""
+        return (self.kind, self.level, self.topics)
+
+    def display(self, lang: str) -> str:
+        if self.kind in ("role", "credential"):
+            return self.text
+        shown = format_quantity(self.kind, self.value, lang)
+        if self.more:
+            shown = f"{shown}多" if lang == "zh" else f"over {shown}"
+        return shown
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "value": self.value, "text": self.text, "topics": sorted(self.topics),
+                "qualifiers": sorted(self.qualifiers), "level": self.level}
+
+
+@dataclass(frozen=True)
+class CheckedCondition:
+    condition: Condition
+    status: Status
+    fact: Fact | None = None
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    rule: Rule
+    status: Status  # met / unmet / unknown
+    conditions: tuple[CheckedCondition, ...]  # the conditions the checklist shows (the chosen option each)
+    facts_used: int = 0  # how many of the visitor's facts decided one of its conditions, in any option
+
+    @property
+    def unmet(self) -> list[CheckedCondition]:
+        return [c for c in self.conditions if c.status == "unmet"]
+
+    @property
+    def unknown(self) -> list[CheckedCondition]:
+        return [c for c in self.conditions if c.status == "unknown"]
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One reading of the facts (e.g. "the 500万 was a first round") and what it leads to."""
+
+    reading: str | None  # the qualifier assumed, or None when nothing had to be assumed
+    best: RuleCheck | None  # the best met rule of the asked kind
+    nearest: RuleCheck | None  # when none is met: the rule of the asked kind closest to being met
+    fallback: RuleCheck | None  # when none is met: the best met rule of another kind
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: VerdictOutcome
+    facts: tuple[Fact, ...]
+    branches: tuple[Branch, ...]
+    checks: tuple[RuleCheck, ...]  # every rule the facts bear on, best first
+    asked: str  # the kind of outcome asked about: direct, shorten, points, benefit, hukou or any
+    ambiguous_fact: Fact | None = None  # the fact read in two ways, for "depends"
+    checked_rules: frozenset[str] = frozenset()  # keys of the rules staff checked (ingest.staff_marks)
+
+    @property
+    def main(self) -> RuleCheck | None:
+        b = self.branches[0]
+        return b.best or b.nearest
+
+    @property
+    def rests_on_unchecked_rule(self) -> bool:
+        """True when a rule the verdict names has not been checked by staff (the answer says so in small print)."""
+        named = [c for b in self.branches for c in (b.best or b.nearest, b.fallback) if c is not None]
+        return any(rule_key(c.rule) not in self.checked_rules for c in named)
+
+    def to_json(self) -> dict:
+        return {"outcome": self.outcome, "facts": [f.to_json() for f in self.facts],
+                "rules": [{"doc_title": c.rule.doc_title, "locator": c.rule.locator,
+                           "outcome_text": c.rule.outcome.text, "status": c.status,
+                           "checked_by_staff": rule_key(c.rule) in self.checked_rules,
+                           "conditions": [{"text": x.condition.text, "status": x.status} for x in c.conditions]}
+                          for c in self.checks]}

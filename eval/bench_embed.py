@@ -51,7 +51,7 @@ class EmbedBench:
 
 def _questions() -> list[str]:
     out: list[str] = []
-    for path in sorted((PROJECT_ROOT / "eval").glob("*.jsonl")):
+    for path in sorted((PROJECT_ROOT / "eval" / "data").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             q = json.loads(line).get("question")
             if isinstance(q, str):

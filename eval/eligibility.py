@@ -22,10 +22,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval.questions import EVAL_DATA
 from eval.rule_extraction import MADEUP_HOLDOUT_DIR, corpus_rule_scores, load_set, madeup_rule_scores
 
-EVAL_DIR = Path(__file__).resolve().parent
-SETS = {"dev": EVAL_DIR / "eligibility_dev.jsonl", "holdout": EVAL_DIR / "eligibility_holdout.jsonl"}
+SETS = {"dev": EVAL_DATA / "eligibility_dev.jsonl", "holdout": EVAL_DATA / "eligibility_holdout.jsonl"}
 # The quotes start at a unit's header line ("《title》locator · status") or a line opening with 「; a 「span」
 # inside an English checklist line belongs to the opening.
 _QUOTE_START = re.compile(r"\n「|\n《[^》\n]+》[^\n]*·")
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
     if args.rules:
-        for name, scores in (("default corpus (eval/rules_gold.jsonl)", corpus_rule_scores(settings)),
+        for name, scores in (("default corpus (eval/data/rules_gold.jsonl)", corpus_rule_scores(settings)),
                              ("made-up policies (looked at while developing)", madeup_rule_scores()),
                              ("made-up hold-out policies (never looked at)", madeup_rule_scores(MADEUP_HOLDOUT_DIR))):
             sub = scores.get("individual_entitlements")
@@ -203,8 +203,8 @@ def write_eligibility_report(result: dict, folder: Path) -> Path:
                                              encoding="utf-8")
     rows = ["# Eligibility verdicts, rule extraction and hedges", "",
             "Written by `policy-assistant eval` (`python -m eval.eligibility` prints the same figures). The dev set "
-            "(`eval/eligibility_dev.jsonl`) was used while building the verdict, so its figures are in-sample; the "
-            "hold-out (`eval/eligibility_holdout.jsonl`) was only scored.", "",
+            "(`eval/data/eligibility_dev.jsonl`) was used while building the verdict, so its figures are in-sample; the "
+            "hold-out (`eval/data/eligibility_holdout.jsonl`) was only scored.", "",
             "| set | language | questions | verdict right | verdict right and deciding figures stated |",
             "|---|---|---|---|---|"]
     for name, by_lang in result["verdicts"].items():
@@ -213,7 +213,7 @@ def write_eligibility_report(result: dict, folder: Path) -> Path:
                 s = by_lang[lang]
                 rows.append(f"| {name} | {lang} | {s['n']} | {s['verdict']:.3f} | {s['verdict_and_figures']:.3f} |")
     rows += ["", "| rules | precision | recall |", "|---|---|---|"]
-    labels = {"default_corpus": "default corpus, hand-checked (eval/rules_gold.jsonl)",
+    labels = {"default_corpus": "default corpus, hand-checked (eval/data/rules_gold.jsonl)",
               "made_up_dev": "made-up policies, looked at while developing",
               "made_up_holdout": "made-up hold-out policies, never looked at"}
     for key, label in labels.items():

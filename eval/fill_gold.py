@@ -1,6 +1,6 @@
 """Fill each gold span's doc_title and locator from the structured corpus (ingest.structure.parse_source).
 
-    .venv/bin/python -m eval.fill_gold            # rewrite eval/questions.jsonl in place
+    .venv/bin/python -m eval.fill_gold            # rewrite eval/data/questions.jsonl in place
     .venv/bin/python -m eval.fill_gold --check    # only verify; exit 1 when anything is missing/stale
 
 A span must lie inside exactly one unit; a span that is not found, or found in several units, is an error

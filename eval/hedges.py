@@ -5,7 +5,7 @@
 A hedge is an answer to an answerable question that opens by saying the policies never use one of the
 question's words ("政策文件中没有出现…", "never use the word…") or may not answer it exactly ("可能没有与您的问题
 完全对应", "may not answer this exactly"). The hedge rate is hedged / answered among answerable questions; the
-out-of-scope figure is refused / all among out-of-scope ones. The sets are eval/questions.jsonl (single-turn
+out-of-scope figure is refused / all among out-of-scope ones. The sets are eval/data/questions.jsonl (single-turn
 questions), the refusal dev sets and the refusal hold-out; the learned refusal check was fitted on the first
 two, so only the hold-out is out of sample for refusals (the hedge wording was never fitted on any of them).
 """
@@ -19,23 +19,24 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-EVAL_DIR = Path(__file__).resolve().parent
+from eval.questions import EVAL_DATA
+
 HEDGE = re.compile(r"政策文件中没有出现|never use the word|可能没有与您的问题完全对应|may not answer this exactly")
 
 
 def labelled(sets: str) -> list[tuple[str, str, str]]:
     """(set name, question, "answerable" | "out_of_scope")."""
     out: list[tuple[str, str, str]] = []
-    files = sorted(EVAL_DIR.glob("refusal_dev*.jsonl")) + [EVAL_DIR / "refusal_holdout.jsonl"]
+    files = sorted(EVAL_DATA.glob("refusal_dev*.jsonl")) + [EVAL_DATA / "refusal_holdout.jsonl"]
     if sets == "holdout":
-        files = [EVAL_DIR / "refusal_holdout.jsonl"]
+        files = [EVAL_DATA / "refusal_holdout.jsonl"]
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 q = json.loads(line)
                 out.append((path.stem, q["question"], q["label"]))
     if sets == "all":
-        for line in (EVAL_DIR / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        for line in (EVAL_DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines():
             q = json.loads(line)
             if not q.get("history"):
                 out.append(("questions", q["question"], "out_of_scope" if q["type"] == "out_of_scope" else "answerable"))

@@ -29,10 +29,11 @@ from typing import Any
 
 from assistant.settings import Settings
 from assistant.types import Turn
+from eval.questions import EVAL_DATA
 
 log = logging.getLogger(__name__)
 
-QUESTIONS_PATH = Path(__file__).resolve().parent / "questions.jsonl"
+QUESTIONS_PATH = EVAL_DATA / "questions.jsonl"
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def plan_sessions(n: int, questions_path: Path = QUESTIONS_PATH) -> list[Session
 def expected_answers(assistant: Any, plans: Sequence[SessionPlan], max_history_turns: int) -> dict[tuple, Expected]:
     """What each session must receive: the answers to its own conversation, asked one at a time.
 
-    History is built exactly as the app builds it (assistant.ui_session.Session.history): answered exchanges as
+    History is built exactly as the app builds it (assistant.web.session.Session.history): answered exchanges as
     user/assistant turns, newest last, at most max_history_turns."""
     out: dict[tuple, Expected] = {}
     for plan in plans:
@@ -213,13 +214,13 @@ def run_load(assistant: Any, url: str | Sequence[str], settings: Settings, sessi
 
 
 def serve_in_thread(assistant: Any, settings: Settings) -> tuple[str, Callable[[], None]]:
-    """The real app (assistant.ui_server.create_server) on a free loopback port; returns (url, stop)."""
+    """The real app (assistant.web.server.create_server) on a free loopback port; returns (url, stop)."""
     import socket
     import urllib.request
 
     import uvicorn
 
-    from assistant.ui_server import create_server
+    from assistant.web.server import create_server
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

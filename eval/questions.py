@@ -12,7 +12,8 @@ from pathlib import Path
 from assistant.types import Turn
 
 EVAL_DIR = Path(__file__).resolve().parent
-QUESTIONS_PATH = EVAL_DIR / "questions.jsonl"
+EVAL_DATA = EVAL_DIR / "data"  # the labelled question sets
+QUESTIONS_PATH = EVAL_DATA / "questions.jsonl"
 DEFAULT_CORPUS_FILE = EVAL_DIR.parent / "ingest" / "corpus" / "pujiang-2021-policy-compilation.txt"
 
 TYPES = ("single", "numeric", "multi", "followup", "out_of_scope", "validity")

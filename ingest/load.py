@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.settings import Settings
 from ingest.models import SourceText
+from ingest.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def _read_html(raw: bytes) -> tuple[str, str]:
     return body.strip(), enc
 
 
-def load_file(path: Path, name: str, settings: Settings) -> SourceText:
+def load_file(path: Path, name: str, settings: IndexSettings) -> SourceText:
     """Read one file or raise `LoadError` with a human reason."""
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTS:
@@ -223,7 +223,7 @@ def load_file(path: Path, name: str, settings: Settings) -> SourceText:
     return SourceText(name=name, path=str(path), text=text, sha256=hashlib.sha256(raw).hexdigest(), encoding=enc)
 
 
-def load_sources(paths: list[Path], settings: Settings) -> LoadResult:
+def load_sources(paths: list[Path], settings: IndexSettings) -> LoadResult:
     """Load every supported file under `paths`; unreadable files are skipped with a reason."""
     files, result_skipped = _collect(paths)
     result = LoadResult(skipped=result_skipped)

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.settings import Settings
 from ingest.eligibility.rulebook import RULES_FILE, RuleBook
 from ingest.embed import CachedEmbeddings, build_embeddings
 from ingest.load import SkippedFile, load_sources
 from ingest.manifest import Manifest, SourceEntry, now_iso, read_manifest, write_manifest
 from ingest.models import PolicyDocument, SourceText, Unit
 from ingest.records import record_hash
+from ingest.settings import IndexSettings
 from ingest.store import UnitStore
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 @contextmanager
-def _ingest_lock(settings: Settings) -> Iterator[None]:
+def _ingest_lock(settings: IndexSettings) -> Iterator[None]:
     """One ingest at a time per data dir; the kernel drops the lock if the process dies."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with open(settings.data_dir / ".ingest.lock", "w") as f:
@@ -125,7 +125,7 @@ def _parse(sources: list[SourceText], skipped: list[SkippedFile], progress: Prog
     return parsed
 
 
-def run_ingest(settings: Settings, paths: list[Path] | None = None, prune: bool = False,
+def run_ingest(settings: IndexSettings, paths: list[Path] | None = None, prune: bool = False,
                progress: ProgressFn | None = None, embeddings: CachedEmbeddings | None = None) -> IngestReport:
     """Bring the index in line with `paths` (default: settings.corpus_paths). See module docstring."""
     t0 = time.perf_counter()
@@ -219,7 +219,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, prune: bool 
     return report
 
 
-def remove_sources(settings: Settings, names: list[str]) -> RemovalReport:
+def remove_sources(settings: IndexSettings, names: list[str]) -> RemovalReport:
     """Delete every unit of the named source files (as `docs --json` lists them in "source") from the index.
 
     Same order as an ingest: the manifest stops listing the sources first, then their units are deleted, so a run

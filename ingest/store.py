@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from assistant.settings import Settings
 from ingest.models import PolicyDocument, Unit
 from ingest.records import DocumentInfo, doc_info, unit_from_record, unit_metadata
+from ingest.settings import IndexSettings
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ class UnitStore:
     """Citable units in one Chroma collection, with the embedding model recorded on the collection."""
 
     def __init__(self, chroma: Chroma, embeddings: Embeddings, where: str, remote: bool,
-                 settings: Settings | None = None, client: Any = None) -> None:
+                 settings: IndexSettings | None = None, client: Any = None) -> None:
         self.chroma = chroma
         self.embeddings = embeddings
         self.where = where  # "host:port" or the directory, for messages
@@ -62,7 +62,7 @@ class UnitStore:
 
     # --- opening -------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, settings: Settings, embeddings: Embeddings, create: bool = True) -> UnitStore:
+    def open(cls, settings: IndexSettings, embeddings: Embeddings, create: bool = True) -> UnitStore:
         """Open (or create) the collection; raises StoreUnavailable / EmbeddingModelMismatch / IndexNotFound."""
         import chromadb
 

@@ -59,7 +59,7 @@ def test_the_installed_package_finds_its_prompts_from_another_folder(wheel, tmp_
     install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target),
                               str(wheel[0])], capture_output=True, text=True, timeout=600)
     assert install.returncode == 0, install.stderr[-2000:]
-    code = ("import assistant, assistant.settings as s; from assistant.prompts import PromptLibrary; "
+    code = ("import assistant, assistant.settings as s; from assistant.answer.prompts import PromptLibrary; "
             "PromptLibrary(s.DEFAULT_PROMPTS).check(); print(assistant.__file__); print(s.DEFAULT_PROMPTS)")
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120,
                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"})

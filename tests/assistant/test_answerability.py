@@ -1,4 +1,4 @@
-"""The learned refusal check (assistant/answerability.py): the model file, when it applies, and what it refuses.
+"""The learned refusal check (assistant/refusal/answerability.py): the model file, when it applies, and what it refuses.
 
 Real parts: the shipped model file, the real index of the default corpus, the real embedding model, and a refit
 from the labelled question files that must reproduce the shipped model and its cross-validated numbers.
@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from assistant.answerability import (
+from assistant.refusal.answerability import (
     LEXICAL_SCALE,
     MODEL_PATH,
     SUPPORT_SCALE,
@@ -23,10 +23,11 @@ from assistant.answerability import (
     gate_inputs,
     threshold_for,
 )
-from assistant.answerability_calibration import cross_validate, query_vectors
-from assistant.refusal import UNCOVERED_WEIGHT, RefusalFeatures, lexical_only, should_refuse
-from assistant.refusal_calibration import DEV_QUESTIONS, EVAL_DIR, collect_features
+from assistant.refusal.gate import UNCOVERED_WEIGHT, RefusalFeatures, lexical_only, should_refuse
 from assistant.service import PolicyAssistant
+from eval.calibration.answerability import cross_validate, query_vectors
+from eval.calibration.refusal import DEV_QUESTIONS, collect_features
+from eval.questions import EVAL_DATA
 
 # Everyday questions written for this test, in no labelled file: the lexical gate answers most of them with the
 # nearest clauses (医保 and 报销 occur in the policies), the learned check refuses them (measured 2026-12-03:
@@ -170,7 +171,7 @@ def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(inde
     calibration = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["calibration"]
     c = float(calibration.split("C=")[1].split(",")[0])
     budget = float(calibration.split("budget ")[1].split("%")[0]) / 100
-    samples = [s for path in (EVAL_DIR / "questions.jsonl", *DEV_QUESTIONS)
+    samples = [s for path in (EVAL_DATA / "questions.jsonl", *DEV_QUESTIONS)
                for s in collect_features(indexed_settings, path, assistant)]
     vectors = query_vectors(assistant._load().embeddings, samples)  # noqa: SLF001
     sets = ("questions.jsonl", *(p.name for p in DEV_QUESTIONS))
@@ -181,14 +182,14 @@ def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(inde
     # Each document in turn played as one staff added later: the learned check, deferring on questions that
     # retrieve it, still refuses more than the lexical gate alone (measured 2026-12-04: 192–338/530 at 9–20/673,
     # against 115/530 at 21/673).
-    from assistant.answerability_calibration import grown_index
+    from eval.calibration.answerability import grown_index
 
     lexical_out = sum(should_refuse(s.features) for s in samples if s.out_of_scope)
     for title in {d.title for d in assistant._load().retriever.index.docs.values()}:  # noqa: SLF001
         g = grown_index(samples, cv, title)
         assert g.deferred > 0 and g.counts.out_refused > lexical_out + 50, title
         assert g.counts.answerable_refused <= 0.05 * g.counts.n_answerable, title
-    from assistant.answerability_calibration import train
+    from eval.calibration.answerability import train
 
     refit = train(samples, vectors, sets, shipped.embedding_model, [],
                   cs=(c,), budgets=(budget,)).model

@@ -1,4 +1,4 @@
-"""The learned refusal check after staff add a policy file to the default index (assistant/answerability.py).
+"""The learned refusal check after staff add a policy file to the default index (assistant/refusal/answerability.py).
 
 Real parts: a copy of the real index of the default corpus, the real ingest of one more file, the real embedding
 model, the shipped model file. The added policy is made up for this test (named so in its title): it covers
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.refusal import lexical_only, should_refuse
+from assistant.refusal.gate import lexical_only, should_refuse
 from assistant.service import PolicyAssistant
 from assistant.settings import Settings
 from ingest.pipeline import run_ingest
@@ -81,16 +81,16 @@ def test_the_learned_check_still_refuses_what_the_lexical_gate_alone_would_answe
 
 
 def _sample(group: str, out_of_scope: bool, support: float, *docs: str):
-    from assistant.refusal import RefusalFeatures
-    from assistant.refusal_calibration import Sample
+    from assistant.refusal.gate import RefusalFeatures
+    from eval.calibration.refusal import Sample
 
     f = RefusalFeatures(coverage=support, top_score=1.0, n_concepts=2, passage_coverage=support)
     return Sample(f"{group}-{support}", "?", f, out_of_scope, group, "", docs)
 
 
 def test_grown_index_estimate_takes_the_lexical_verdict_exactly_where_a_question_retrieves_the_new_document() -> None:
-    from assistant.answerability_calibration import LearnedCV, grown_index
-    from assistant.refusal_calibration import CrossValidated
+    from eval.calibration.answerability import LearnedCV, grown_index
+    from eval.calibration.refusal import CrossValidated
 
     # Lexically: support 0.0 is refused, 1.0 answered. The learned verdicts are set to the opposite.
     samples = [_sample("a", True, 1.0, "甲"), _sample("a", False, 0.0, "乙"), _sample("b", True, 1.0, "乙"),

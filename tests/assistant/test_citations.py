@@ -1,19 +1,18 @@
-"""Quote verification and Chinese sentence splitting (assistant/citations.py)."""
+"""Quote verification and Chinese sentence splitting (assistant/answer/citations.py)."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.citations import (
+from assistant.answer.citations import (
     UNVERIFIED_MARK,
     has_valid_marker,
     is_verbatim,
-    normalize,
-    split_sentences,
     verify_citations,
     verify_llm_answer,
 )
+from assistant.query.sentences import normalize, split_sentences
 from assistant.types import Citation, SearchHit
 
 CLAUSE = ("四、获得科技企业孵化器或创业投资机构(须经上海市创业投资行 业协会备案,下同)首轮创业投资额 200 万元及以上"

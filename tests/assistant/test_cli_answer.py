@@ -18,7 +18,7 @@ def run_cli(settings, *args: str, timeout: float = 300) -> subprocess.CompletedP
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}
     env.update({"POLICY_ASSISTANT_DATA_DIR": str(settings.data_dir), "HF_HUB_OFFLINE": "1",
                 "ANONYMIZED_TELEMETRY": "False"})
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "assistant.cli.main", *args], capture_output=True, text=True,
                           env=env, timeout=timeout, cwd=Path(__file__).resolve().parents[2])
 
 

@@ -1,6 +1,6 @@
 """Offline condensing: follow-ups carry the earlier topic over; standalone questions pass through unchanged.
 
-Topics come from the index (assistant.topics): these tests use the real index of the default corpus, and one of
+Topics come from the index (assistant.query.topics): these tests use the real index of the default corpus, and one of
 made-up documents to show that a document staff add brings its own topics.
 """
 
@@ -10,10 +10,10 @@ import functools
 
 import pytest
 
-from assistant.condense import condense_offline as _condense
-from assistant.condense import key_terms
-from assistant.condense import looks_like_followup as _looks_like_followup
-from assistant.topics import TopicIndex
+from assistant.query.condense import condense_offline as _condense
+from assistant.query.condense import key_terms
+from assistant.query.condense import looks_like_followup as _looks_like_followup
+from assistant.query.topics import TopicIndex
 from assistant.types import Turn
 
 
@@ -96,8 +96,8 @@ def test_deterministic(condense_offline):
 
 def test_topics_come_from_the_documents_indexed():
     """Made-up documents: each new document's words become topics; a word in most documents does not."""
-    from assistant.crosslingual import CrossLingualExpander
-    from assistant.textproc import default_processor
+    from assistant.query.crosslingual import CrossLingualExpander
+    from assistant.query.textproc import default_processor
 
     processor = default_processor()
     units = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.crosslingual import (
+from assistant.query.crosslingual import (
     GLOSSARY,
     CrossLingualExpander,
     build_cedict_index,
@@ -16,7 +16,7 @@ from assistant.crosslingual import (
     load_zh_synonyms,
     stem,
 )
-from assistant.textproc import TextProcessor
+from assistant.query.textproc import TextProcessor
 
 CORPUS = Path(__file__).resolve().parents[2] / "ingest" / "corpus" / "pujiang-2021-policy-compilation.txt"
 

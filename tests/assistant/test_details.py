@@ -1,12 +1,12 @@
-"""Asked details (assistant/details.py): the amount, rate or time limit a question asks for, whether the quoted
+"""Asked details (assistant/query/details.py): the amount, rate or time limit a question asks for, whether the quoted
 clauses state one, and what the answer says when they don't — patterns alone, then on the real index."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.compose import missing_detail_line
-from assistant.details import asked_details, states, unstated
+from assistant.answer.compose import missing_detail_line
+from assistant.query.details import asked_details, states, unstated
 from assistant.service import PolicyAssistant
 
 

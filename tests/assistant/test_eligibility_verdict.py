@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from clause_units import clause_units
 
-from assistant.compose import checklist, verdict_line
-from assistant.eligibility.facts import merge_facts
-from assistant.eligibility.scope import out_of_scope
-from assistant.eligibility.verdict import decide
+from assistant.answer.compose import checklist, verdict_line
+from assistant.answer.eligibility.facts import merge_facts
+from assistant.answer.eligibility.verdict import decide
+from assistant.query.scope import out_of_scope
 from ingest.eligibility.extract import extract_rules
 from ingest.eligibility.quantities import find_quantities
 

@@ -1,4 +1,4 @@
-"""The offline extractive answer on units of the real corpus (assistant/extractive.py).
+"""The offline extractive answer on units of the real corpus (assistant/answer/extractive.py).
 
 Units come from the lead's real parser (ingest.structure.parse_source) over the bundled compilation; the
 cross-lingual expander is the retrieval owner's, built over those units' vocabulary."""
@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from assistant.citations import is_verbatim
-from assistant.crosslingual import CrossLingualExpander
-from assistant.extractive import answer_language, build_extractive_answer, select_passages
-from assistant.settings import DEFAULT_CORPUS
-from assistant.textproc import default_processor
+from assistant.answer.citations import is_verbatim
+from assistant.answer.extractive import answer_language, build_extractive_answer, select_passages
+from assistant.query.crosslingual import CrossLingualExpander
+from assistant.query.textproc import default_processor
 from assistant.types import SearchHit
+from ingest.settings import DEFAULT_CORPUS
 
 TODAY = date(2026, 11, 29)
 TITLE = "关于服务具有全球影响力的科技创新中心建设实施更加开放的国内人才引进政策的实施办法"

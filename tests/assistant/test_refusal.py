@@ -2,30 +2,29 @@
 
 The visitor questions below are our own, not the eval set's. The out-of-scope ones were written before the
 gate was measured on them and are kept as written: the gate's recall is known to be partial (see the
-calibration comment in assistant/refusal.py), so the test pins the measured floor instead of hiding misses.
+calibration comment in assistant/refusal/gate.py), so the test pins the measured floor instead of hiding misses.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.refusal import (
+from assistant.refusal.gate import (
     MIN_PASSAGE,
     PASSAGE_SENTENCES,
     UNCOVERED_WEIGHT,
     RefusalFeatures,
     Thresholds,
-    calibrate,
-    evaluate,
     passage_coverage,
     should_refuse,
 )
-from assistant.refusal_calibration import FLAGSHIP, LEXICAL_DEV, collect_features, split_report
 from assistant.service import PolicyAssistant
 from assistant.settings import PROJECT_ROOT
 from assistant.types import SearchHit
+from eval.calibration.lexical import calibrate, evaluate
+from eval.calibration.refusal import FLAGSHIP, LEXICAL_DEV, collect_features, split_report
 
-EVAL_QUESTIONS = PROJECT_ROOT / "eval" / "questions.jsonl"
+EVAL_QUESTIONS = PROJECT_ROOT / "eval" / "data" / "questions.jsonl"
 
 # Plausible visitor questions that none of the 13 compiled policies answers.
 OWN_OUT_OF_SCOPE = [
@@ -170,7 +169,7 @@ def test_a_colloquial_term_gets_the_clause_without_a_hedge(assistant: PolicyAssi
 
 
 def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
-    """The lexical gate (the fallback when the learned check doesn't apply; features without its verdict). The numbers in assistant/refusal.py's header, with floors a little below the measured ones. Calibration
+    """The lexical gate (the fallback when the learned check doesn't apply; features without its verdict). The numbers in assistant/refusal/gate.py's header, with floors a little below the measured ones. Calibration
     set = the eval set + five dev sets; leave-one-dev-set-out cross-validation over weights and budgets chose
     budget 2%, weight 3: 44/190 out-of-scope refused at 9/190 answerable refused on the sets left out."""
     samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from assistant.condense import condense_offline
-from assistant.retrieval import HybridRetriever, SearchFilters
+from assistant.query.condense import condense_offline
+from assistant.query.retrieval import HybridRetriever, SearchFilters
 from assistant.types import Turn
 
 TALENT = "关于服务具有全球影响力的科技创新中心建设实施更加开放的国内人才引进政策的实施办法"
@@ -142,9 +142,9 @@ def test_unwritable_token_cache_only_costs_time(parts, tmp_path, caplog):
 def test_refresh_picks_up_a_newly_ingested_document(parts, tmp_path):
     import shutil
 
-    from assistant.settings import DEFAULT_CORPUS
     from ingest.embed import build_embeddings
     from ingest.pipeline import run_ingest
+    from ingest.settings import DEFAULT_CORPUS
     from ingest.store import UnitStore
 
     settings, _, _ = parts

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.condense import condense_offline
-from assistant.crosslingual import Concept, ExpandedQuery
-from assistant.retrieval import HybridRetriever
+from assistant.query.condense import condense_offline
+from assistant.query.crosslingual import Concept, ExpandedQuery
+from assistant.query.retrieval import HybridRetriever
 from assistant.types import Turn
 
 DEVSET = Path(__file__).with_name("retrieval_devset.jsonl")
-EVALSET = Path(__file__).resolve().parents[2] / "eval" / "questions.jsonl"
+EVALSET = Path(__file__).resolve().parents[2] / "eval" / "data" / "questions.jsonl"
 BUDGET = 1500
 _WS = re.compile(r"\s+")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.textproc import TextProcessor, cn_numbers_to_digits, normalize
+from assistant.query.textproc import TextProcessor, cn_numbers_to_digits, normalize
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_tags_match_a_pos_tokenizer_that_reads_its_own_table(text: str) -> None:
     dictionaries, the domain dictionary's words included; and the preload thread does the loading."""
     import jieba.posseg
 
-    from assistant.textproc import USER_DICT
+    from assistant.query.textproc import USER_DICT
 
     shared = TextProcessor()
     shared.preload().join(timeout=60)

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from assistant.citations import is_verbatim
+from assistant.answer.citations import is_verbatim
 from assistant.service import InputError, PolicyAssistant
 from assistant.types import Answer, Turn
 

@@ -15,7 +15,7 @@ POLICY_B = "关于测试园区咖啡券发放的通知\n第一条 发放对象\n
 
 
 def _ingest_in_another_process(data_dir: Path, *paths: Path) -> None:
-    code = "from assistant.cli import main; main()"
+    code = "from assistant.cli.main import main; main()"
     cmd = [sys.executable, "-c", code, "ingest", *map(str, paths), "--data-dir", str(data_dir)]
     subprocess.run(cmd, check=True, capture_output=True, timeout=300)
 

@@ -11,15 +11,15 @@ from datetime import date
 
 import pytest
 
-from assistant.admin.auth import LoginGuard, PasswordProblem, PasswordStore, Sessions
-from assistant.admin.feedback import FeedbackRow, feedback_csv, filter_feedback
-from assistant.admin.uploads import child_env, name_problem
+from assistant.answer.validity import document_statuses, validity_label
 from assistant.settings import Settings
-from assistant.validity import document_statuses, validity_label
+from assistant.web.admin.auth import LoginGuard, PasswordProblem, PasswordStore, Sessions
+from assistant.web.admin.feedback import FeedbackRow, feedback_csv, filter_feedback
+from assistant.web.admin.uploads import child_env, name_problem
 from ingest.records import DocumentInfo
 from ingest.staff_marks import StaffMarks, load_marks, marks_path
 
-CLI = [sys.executable, "-c", "from assistant.cli import main; main()"]
+CLI = [sys.executable, "-c", "from assistant.cli.main import main; main()"]
 
 
 class FakeClock:

@@ -1,11 +1,11 @@
-"""Policy status on a given day, and its zh/en labels (assistant/validity.py)."""
+"""Policy status on a given day, and its zh/en labels (assistant/answer/validity.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from assistant.answer.validity import bilingual_label, policy_validity, validity_for_hits, validity_label
 from assistant.types import SearchHit
-from assistant.validity import bilingual_label, policy_validity, validity_for_hits, validity_label
 
 TODAY = date(2026, 11, 29)
 

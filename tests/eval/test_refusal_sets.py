@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.refusal_calibration import DEV_QUESTIONS, HOLDOUT_QUESTIONS
+from eval.calibration.refusal import DEV_QUESTIONS, HOLDOUT_QUESTIONS
 from eval.questions import DEFAULT_CORPUS_FILE, LANGS, QUESTIONS_PATH, norm, read_records
 
 LABELLED = (*DEV_QUESTIONS, HOLDOUT_QUESTIONS)

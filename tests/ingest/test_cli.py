@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from assistant.settings import Settings
 
 HUKOU_2020 = "上海市引进人才申办本市常住户口办法"

@@ -33,7 +33,7 @@ def _corpus_units() -> list[str]:
 
 def _eval_questions() -> list[str]:
     questions = []
-    for path in sorted((PROJECT_ROOT / "eval").glob("*.jsonl")):
+    for path in sorted((PROJECT_ROOT / "eval" / "data").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             if isinstance(item.get("question"), str):

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import DEFAULT_CORPUS, Settings
+from assistant.settings import Settings
 from ingest.embed import build_embeddings
 from ingest.load import load_sources
 from ingest.pipeline import run_ingest
+from ingest.settings import DEFAULT_CORPUS
 from ingest.store import UnitStore
 from ingest.structure import parse_source
 

@@ -36,7 +36,7 @@ def index_ids(assistant: Any) -> dict[str, str]:
 
 def assert_quotes_verified(answer: Answer, units: dict[str, str]) -> None:
     """Every citation points to a real unit, and every quote is a verbatim span of that unit."""
-    from assistant.citations import is_verbatim
+    from assistant.answer.citations import is_verbatim
 
     for c in answer.citations:
         assert c.id in units, f"citation of a unit that is not in the index: {c}"

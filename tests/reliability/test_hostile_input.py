@@ -19,8 +19,8 @@ from ui_helpers import assert_only_app_markup
 from assistant.service import InputError
 from assistant.settings import DEFAULT_PROMPTS, Settings
 from assistant.types import Answer
-from assistant.ui_render import render_conversation
-from assistant.ui_session import Exchange, Session
+from assistant.web.render import render_conversation
+from assistant.web.session import Exchange, Session
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +74,7 @@ def test_hostile_questions_through_ask(rel_assistant) -> None:
 
 
 def test_hostile_questions_through_the_ui_api(rel_assistant, indexed_settings: Settings, app_factory) -> None:
-    # One test client sends every hostile question in a row, faster than a visitor may (assistant/limits.py).
+    # One test client sends every hostile question in a row, faster than a visitor may (assistant/web/limits.py).
     server = app_factory(rel_assistant, indexed_settings.model_copy(
         update={"rate_limit": "1000 per minute", "queue_rate_limit": "1000 per minute"}))
     units = index_ids(rel_assistant)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from assistant.settings import Settings
 from ingest.embed import build_embeddings
 from ingest.store import UnitStore

@@ -45,7 +45,7 @@ def llm_assistant(indexed_settings: Settings, llm: StandinLLM):
 
 
 def without_visitor_limits(settings: Settings) -> Settings:
-    """One test client asks a question per fault mode in a row: faster than a visitor may (assistant/limits.py)."""
+    """One test client asks a question per fault mode in a row: faster than a visitor may (assistant/web/limits.py)."""
     return settings.model_copy(update={"rate_limit": "1000 per minute", "queue_rate_limit": "1000 per minute"})
 
 

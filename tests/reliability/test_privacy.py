@@ -14,7 +14,7 @@ from rel_helpers import api, client_for
 
 from assistant.settings import Settings
 from assistant.types import Answer, Citation
-from assistant.ui_session import Exchange, FeedbackLog
+from assistant.web.session import Exchange, FeedbackLog
 
 pytestmark = pytest.mark.slow
 

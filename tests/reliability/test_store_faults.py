@@ -11,7 +11,7 @@ from gradio_client.exceptions import AppError
 from rel_helpers import api, client_for
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from assistant.cli.main import app
 from assistant.settings import Settings
 from ingest.pipeline import run_ingest
 

@@ -9,7 +9,7 @@ import pytest
 from ui_helpers import FOUNDER_Q_ZH, IMPL_TITLE, ask, open_page, screenshot, wait_ready
 
 from assistant.settings import Settings
-from assistant.ui_server import content_security_policy
+from assistant.web.server import content_security_policy
 
 pytestmark = pytest.mark.browser
 

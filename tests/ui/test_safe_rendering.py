@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from ui_helpers import ask, assert_only_app_markup, open_page, wait_ready
 
-from assistant.kiosk import qr_html, qr_payload
 from assistant.types import Answer, Citation, Validity
-from assistant.ui_render import highlight, render_conversation
-from assistant.ui_session import Exchange, Session, clean_question, question_problem
+from assistant.web.kiosk import qr_html, qr_payload
+from assistant.web.render import highlight, render_conversation
+from assistant.web.session import Exchange, Session, clean_question, question_problem
 
 HOSTILE = (
     '<script>window.__paPwned=1</script><img src=x onerror="window.__paPwned=2">'

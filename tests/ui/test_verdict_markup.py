@@ -6,7 +6,7 @@ from __future__ import annotations
 from ui_helpers import assert_only_app_markup
 
 from assistant.service import PolicyAssistant
-from assistant.ui_render import render_answer
+from assistant.web.render import render_answer
 
 HOSTILE = "我是<img src=x onerror=alert(1)>创始人，首轮拿了1200万投资<script>alert(1)</script>，持股6%，干了两年多，能直接落户吗？"
 

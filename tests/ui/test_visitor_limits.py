@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 from ui_helpers import start_app, stop_app
 
-from assistant.limits import VisitorLimits
 from assistant.settings import Settings
+from assistant.web.limits import VisitorLimits
 
 
 @dataclass

@@ -46,10 +46,10 @@ def _wait_http(url: str, timeout: float = 60) -> None:
 
 
 def start_app(assistant: object, settings: Settings) -> RunningServer:
-    """The real app (assistant.ui_server.create_server) on a free loopback port, in a thread."""
+    """The real app (assistant.web.server.create_server) on a free loopback port, in a thread."""
     import uvicorn
 
-    from assistant.ui_server import create_server
+    from assistant.web.server import create_server
 
     port = free_port()
     settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})

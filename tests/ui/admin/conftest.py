@@ -30,7 +30,7 @@ BASE_POLICY = """# 关于测试园区青年人才生活补贴的通知
 
 @pytest.fixture(scope="session")
 def staff_settings(tmp_path_factory) -> Settings:
-    from assistant.admin.auth import PasswordStore
+    from assistant.web.admin.auth import PasswordStore
     from ingest.pipeline import run_ingest
 
     root = tmp_path_factory.mktemp("staff-console")

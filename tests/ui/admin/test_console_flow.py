@@ -158,11 +158,11 @@ def test_staff_check_a_rule_and_the_small_print_goes(browser, console_server, st
     assert reply.locator(".pa-verdict").count() == 1 and reply.locator(".pa-smallprint").count() == 0
 
     # A rule re-read from unchanged text keeps its mark: re-ingesting the same file changes nothing.
-    from assistant.admin.uploads import child_env
+    from assistant.web.admin.uploads import child_env
     from ingest.staff_marks import load_marks
 
     before = dict(load_marks(staff_settings.data_dir).checked_rules)
-    subprocess.run([sys.executable, "-c", "from assistant.cli import main; main()", "ingest",
+    subprocess.run([sys.executable, "-c", "from assistant.cli.main import main; main()", "ingest",
                     *map(str, staff_settings.corpus_paths)], env=child_env(staff_settings), check=True,
                    capture_output=True, timeout=300)
     page.reload()

@@ -1,0 +1,298 @@
+"""The answer pipeline as LCEL Runnables: condense → retrieve → refusal gate → generate → verify → validity.
+
+State flows through the steps as one dict: question, history, lang, standalone, expanded, hits, features,
+refuse, and finally answer. Generation is the LLM (when configured) with the extractive answer as its
+fallback (`with_fallbacks(..., exception_key="error")`), or the extractive answer alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, RunnablePassthrough
+
+from assistant.answer.citations import has_valid_marker, verify_llm_answer
+from assistant.answer.compose import Findings, llm_answer_text
+from assistant.answer.eligibility.facts import merge_facts
+from assistant.answer.eligibility.verdict import decide
+from assistant.answer.extractive import answer_language, build_extractive_answer
+from assistant.answer.llm import UnusableOutput, failure_notice
+from assistant.answer.llm_facts import flag_figures, verdict_notes
+from assistant.answer.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
+from assistant.answer.refused import department_of, refusal_answer
+from assistant.answer.validity import validity_for_hits
+from assistant.query.condense import condense_offline
+from assistant.query.details import asked_details, unstated
+from assistant.query.scope import out_of_scope
+from assistant.refusal.answerability import AnswerabilityModel
+from assistant.refusal.gate import HEDGE_COVERAGE, RefusalFeatures, features, should_refuse
+from assistant.settings import Settings
+from assistant.types import Answer, SearchHit, Turn
+
+log = logging.getLogger(__name__)
+
+LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
+RULE_HITS = 10  # retrieved units whose rules the verdict reads…
+RULE_DOCUMENTS = 3  # …when their document is one of the first documents retrieved
+State = dict[str, Any]
+
+
+class AnswerChain:
+    """Builds the Runnables once; `invoke`/`stream` are thread-safe (no per-call mutation of self)."""
+
+    def __init__(self, settings: Settings, retriever: Any, prompts: PromptLibrary,
+                 chat_model: BaseChatModel | None = None, dense_probe: Any = None,
+                 answerability: AnswerabilityModel | None = None,
+                 unfamiliar_documents: frozenset[str] = frozenset()) -> None:
+        self.settings = settings
+        self.answerability = answerability  # the learned refusal check, only when it applies to this index
+        # Titles indexed after it was trained: it has never seen what they cover, so it doesn't judge questions
+        # that retrieve their clauses (assistant/refusal/answerability.py).
+        self.unfamiliar_documents = unfamiliar_documents
+        self.retriever = retriever
+        self.prompts = prompts
+        self.chat_model = chat_model
+        self.dense_probe = dense_probe  # query -> best dense cosine (a refusal signal), optional
+        self._prompt_lines = _distinctive_lines(prompts, chat_model is not None)
+        self.prepare: Runnable = (RunnableLambda(self._condense, name="condense")
+                                  | RunnableLambda(self._retrieve, name="retrieve")
+                                  | RunnableLambda(self._understand, name="eligibility")
+                                  | RunnableLambda(self._gate, name="refusal_gate"))
+        extractive = RunnableLambda(self._extractive, name="extractive_answer")
+        generate: Runnable = extractive
+        self.llm_text: Runnable | None = None
+        if chat_model is not None:
+            self.llm_text = RunnableLambda(self._messages, name="answer_prompt") | chat_model | StrOutputParser()
+            llm_answer = (RunnablePassthrough.assign(text=self.llm_text)
+                          | RunnableLambda(lambda s: self.finish_llm(s["text"], s), name="verify_quotes"))
+            # Any failure of the endpoint or of its output (UnusableOutput) → the extractive answer, with
+            # the exception passed in the state under "error" so the answer's notice can say why.
+            generate = RunnableBranch(
+                (lambda s: "_llm_error" in s,  # the endpoint already failed while condensing: don't wait twice
+                 RunnableLambda(lambda s: self._extractive({**s, "error": s["_llm_error"]}))),
+                llm_answer.with_fallbacks([extractive], exception_key="error"),
+            )
+        self.chain: Runnable = self.prepare | RunnableBranch(
+            (lambda s: s["refuse"], RunnableLambda(self._refusal, name="refusal")),
+            generate,
+        )
+
+    # --- steps ---------------------------------------------------------------------------------------
+    def _condense(self, state: State) -> State:
+        t0 = time.perf_counter()
+        question: str = state["question"]
+        history: list[Turn] = state.get("history") or []
+        standalone = question
+        if history:
+            standalone = self._condense_llm(question, history, state) if self.chat_model else None
+            standalone = standalone or condense_offline(question, history, self.retriever.index.topics)
+        state = {**state, "lang": answer_language(question), "standalone": standalone}
+        return _timed(state, "condense", t0)
+
+    def _condense_llm(self, question: str, history: list[Turn], state: State) -> str | None:
+        """The LLM's rewrite, or None (offline fallback) on any failure or an implausible rewrite."""
+        try:
+            text = self.prompts.render("condense", question=defang(question),
+                                       history=[Turn(t.role, defang(t.content)) for t in history])
+            out = (self.chat_model | StrOutputParser()).invoke([HumanMessage(text)]).strip()  # type: ignore[operator]
+        except Exception as exc:  # noqa: BLE001 — any endpoint failure means: condense offline
+            log.warning("LLM condense failed (%s); using the offline condenser", type(exc).__name__)
+            state.setdefault("_llm_error", exc)
+            return None
+        if not out or len(out) > 3 * max(len(question), 100) or NO_ANSWER_TOKEN in out:
+            return None
+        return out
+
+    def _retrieve(self, state: State) -> State:
+        t0 = time.perf_counter()
+        query = state["standalone"]
+        # A few more units than are quoted: their rules may decide a verdict (an article ranked 8th whose
+        # conditions the visitor's facts meet); the answer still quotes from the top_k.
+        ranked: list[SearchHit] = self.retriever.search(query, k=max(self.settings.top_k, RULE_HITS))
+        hits = ranked[:self.settings.top_k]
+        expanded = self.retriever.expander.expand(query)
+        uncovered = self.retriever.uncovered_terms(query)
+        dense = self.dense_probe(query) if self.dense_probe and hits else None
+        return _timed({**state, "hits": hits, "rule_hits": ranked, "expanded": expanded, "dense_top": dense,
+                       "uncovered": uncovered}, "retrieve", t0)
+
+    def _understand(self, state: State) -> State:
+        """The visitor's facts (this question and the earlier ones), the verdict of the retrieved clauses'
+        rules on them, and whether the question is about another place or a later year than anything indexed."""
+        t0 = time.perf_counter()
+        asked = [t.content for t in state.get("history") or [] if t.role == "user"] + [state["question"]]
+        facts = merge_facts(asked)
+        ranked: list[SearchHit] = state.get("rule_hits") or state["hits"]
+        # Only clauses of the documents the question is answered from — of the first one, or using one of the
+        # question's topic words: a hukou rule must never judge a housing-fund question because it happens to
+        # mention 36 months.
+        answering = set(list(dict.fromkeys(h.doc_id for h in ranked))[:RULE_DOCUMENTS])
+        topics = [t for terms, _ in self.retriever.index.topics.topic_concepts(state["expanded"]) for t in terms]
+        first = ranked[0].doc_id if ranked else None
+        rules = self.retriever.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
+            not topics or h.doc_id == first or any(t in h.text for t in topics))])
+        terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
+        verdict = decide(asked, facts, rules, terms) if facts or terms else None
+        if verdict is not None:
+            verdict = replace(verdict, checked_rules=self.retriever.index.checked_rules)
+        docs = self.retriever.index.docs.values()
+        newest = max((d.effective for d in docs if d.effective), default=None)
+        scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)
+        return _timed({**state, "facts": facts, "verdict": verdict, "scope": scope}, "eligibility", t0)
+
+    def _gate(self, state: State) -> State:
+        if state.get("scope") is not None:
+            return {**state, "features": features(state["expanded"], state["hits"], None, state.get("uncovered", ()),
+                                                  question=state["standalone"]), "refuse": True}
+        f: RefusalFeatures = features(state["expanded"], state["hits"], state.get("dense_top"),
+                                      state.get("uncovered", ()), question=state["standalone"])
+        if (self.answerability is not None and f.n_concepts
+                and not any(h.doc_title in self.unfamiliar_documents for h in state["hits"])):
+            # The query vector is the one dense retrieval just computed (the embedder's query cache).
+            vector = self.retriever.embeddings.embed_query(state["standalone"])
+            f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f),
+                        learned_threshold=self.answerability.threshold)
+        return {**state, "features": f, "refuse": should_refuse(f)}
+
+    def _refusal(self, state: State) -> Answer:
+        return refusal_answer(state["lang"], state["hits"], self.prompts, standalone_query=state["standalone"],
+                              timings=state.get("timings"), uncovered=state["features"].uncovered,
+                              missing=state["features"].unstated, scope=state.get("scope"))
+
+    def _extractive(self, state: State) -> Answer:
+        t0 = time.perf_counter()
+        error = state.get("error")
+        notice = failure_notice(error) if error is not None else None
+        if error is not None:
+            log.warning("LLM answer failed (%s: %s); answering extractively", type(error).__name__, error)
+        f: RefusalFeatures = state["features"]
+        # Hedge only for a real gap: clauses that hold too little of what the question asks about. A word the
+        # policies never use is no gap by itself when the clauses answer (居转户 is everyday speech for
+        # 居住证转办常住户口; "moment", "bit" are just words); an asked detail they don't state is said as such.
+        weak = f.known_coverage < HEDGE_COVERAGE
+        department = department_of(state["hits"], state["lang"])
+        answer = build_extractive_answer(state["question"], state["hits"], state["expanded"],
+                                         self.settings.effective_today(), notice=notice,
+                                         standalone_query=state["standalone"],
+                                         hedge_department=department if weak else None,
+                                         uncovered=f.uncovered, asked=asked_details(state["standalone"]),
+                                         department=department, verdict=state.get("verdict"))
+        answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
+        return answer
+
+    def _messages(self, state: State) -> list:
+        lang = state["lang"]
+        sources = [{"n": i, "title": h.doc_title, "locator": h.locator, "text": defang(h.text)}
+                   for i, h in enumerate(state["hits"], 1)]
+        system = self.prompts.render("system", language=LANG_NAMES[lang], no_answer_token=NO_ANSWER_TOKEN)
+        human = self.prompts.render("answer", sources=sources, question=defang(state["question"]),
+                                    standalone=defang(state["standalone"]), language=LANG_NAMES[lang],
+                                    no_answer_token=NO_ANSWER_TOKEN,
+                                    verdict=[defang(line) for line in verdict_notes(state.get("verdict"), lang)])
+        return [SystemMessage(system), HumanMessage(human)]
+
+    # --- public --------------------------------------------------------------------------------------
+    def invoke(self, question: str, history: list[Turn] | None = None) -> Answer:
+        return self.chain.invoke({"question": question, "history": history or []})
+
+    def standalone(self, question: str, history: list[Turn]) -> str:
+        """The question condensed with its history (the query that retrieval sees)."""
+        return self._condense({"question": question, "history": history})["standalone"]
+
+    def stream(self, question: str, history: list[Turn] | None = None) -> Iterator[str | Answer]:
+        """Text chunks as the LLM produces them (real token streaming), then the final, verified Answer.
+        Offline, the extractive answer comes as one chunk. The final Answer is authoritative: its text may
+        differ from the streamed chunks (quotes marked, or the extractive fallback after a failure)."""
+        state = self.prepare.invoke({"question": question, "history": history or []})
+        if state["refuse"] or self.llm_text is None or "_llm_error" in state:
+            answer = RunnableBranch((lambda s: s["refuse"], RunnableLambda(self._refusal)),
+                                    RunnableLambda(self._after_failure)).invoke(state)
+            yield answer.answer
+            yield answer
+            return
+        t0 = time.perf_counter()
+        parts: list[str] = []
+        try:
+            for chunk in self.llm_text.stream(state):
+                if chunk:
+                    parts.append(chunk)
+                    yield chunk
+            answer = self.finish_llm("".join(parts), state)
+        except Exception as exc:  # noqa: BLE001 — every endpoint failure falls back
+            answer = self._extractive({**state, "error": exc})
+        answer.timings_ms.setdefault("generate", _ms(t0))
+        yield answer
+
+    def _after_failure(self, state: State) -> Answer:
+        """Extractive answer, with the condense-time LLM failure (if any) as the notice."""
+        return self._extractive({**state, "error": state["_llm_error"]} if "_llm_error" in state else state)
+
+    def finish_llm(self, text: str, state: State) -> Answer:
+        """Verify the LLM's quotes and markers, attach validity; raise UnusableOutput if nothing usable."""
+        text = text.strip()
+        hits: list[SearchHit] = state["hits"]
+        uncovered = state["features"].uncovered
+        if text.startswith(NO_ANSWER_TOKEN):
+            return refusal_answer(state["lang"], hits, self.prompts, mode="llm", standalone_query=state["standalone"],
+                                  timings=state.get("timings"), uncovered=uncovered, missing=state["features"].unstated)
+        if not text or not has_valid_marker(text, len(hits)):
+            raise UnusableOutput("no_marker" if text else "empty")
+        if _echoes_prompt(text, self._prompt_lines):
+            # A model that repeats its instructions (injected, or naive) must not show them to the visitor.
+            raise UnusableOutput("prompt_echo")
+        checked = verify_llm_answer(text, hits)
+        verdict = state.get("verdict")
+        flagged_text, wrong_figures = flag_figures(checked.text, verdict, state["lang"])
+        if checked.unverified and not any(c.verified and c.quote for c in checked.citations):
+            # Every quote failed the check: nothing in this reply is known to be the policy's words.
+            raise UnusableOutput("unverified")
+        cited = [h for h in hits if any(c.id == h.id for c in checked.citations)]
+        validity = validity_for_hits(cited, self.settings.effective_today())
+        lang = state["lang"]
+        missing = unstated(asked_details(state["standalone"]), (c.quote for c in checked.citations if c.verified))
+        weak = state["features"].known_coverage < HEDGE_COVERAGE
+        body = llm_answer_text(Findings(lang, cited, validity, verdict=verdict, uncovered=uncovered if weak else (),
+                                        missing=missing), flagged_text)
+        return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
+                      unverified_quotes=checked.unverified + wrong_figures, standalone_query=state["standalone"],
+                      timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing,
+                      verdict=verdict)
+
+
+_PROMPT_TAGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)
+
+
+def _distinctive_lines(prompts: PromptLibrary, llm: bool) -> tuple[str, ...]:
+    """Lines of the rendered system prompt long enough that an answer can't contain them by chance."""
+    if not llm:
+        return ()
+    lines: set[str] = set()
+    for language in LANG_NAMES.values():
+        text = prompts.render("system", language=language, no_answer_token=NO_ANSWER_TOKEN)
+        lines |= {" ".join(line.split()) for line in text.splitlines() if len(line.strip()) >= 30}
+    return tuple(lines)
+
+
+def _echoes_prompt(text: str, prompt_lines: tuple[str, ...]) -> bool:
+    """Whether an LLM reply reproduces our prompt: its delimiter tags (defang() keeps them out of data) or a
+    line of the system prompt."""
+    if _PROMPT_TAGS.search(text):
+        return True
+    flat = " ".join(text.split())
+    return any(line in flat for line in prompt_lines)
+
+
+def _ms(t0: float) -> float:
+    return round((time.perf_counter() - t0) * 1000, 2)
+
+
+def _timed(state: State, step: str, t0: float) -> State:
+    return {**state, "timings": {**state.get("timings", {}), step: _ms(t0)}}

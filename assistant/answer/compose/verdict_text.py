@@ -1,0 +1,169 @@
+"""A verdict in words, Chinese or English: the first line (yes / no / it depends, with the deciding figures and
+the article), and its conditions as a ✓ met / ✗ unmet / ？ to-check list. Chinese quotes each condition's own
+span; English names what it is about and its threshold, the span in brackets.
+"""
+
+from __future__ import annotations
+
+from assistant.types import AnswerLang, Branch, CheckedCondition, Fact, RuleCheck, Verdict
+from ingest.eligibility.model import Condition, Rule
+from ingest.eligibility.quantities import format_quantity
+from ingest.eligibility.vocabulary import LEVEL_NAMES_EN
+
+_MARK = {"met": "✓", "unmet": "✗", "unknown": "？"}
+_TOPIC_EN = {"investment": "investment", "stake": "stake", "work": "work there", "social_insurance":
+             "social insurance", "wage": "contribution base (times the average wage)", "tax": "income tax",
+             "trade": "technology transaction volume", "capital": "registered capital", "revenue": "revenue",
+             "profit": "profit margin", "growth": "revenue growth", "employees": "employees hired",
+             "study": "study abroad", "contract": "contract term", "age": "age", "rent": "rent",
+             "area": "floor area"}
+_QUALIFIER_EN = {"first_round": "first-round", "cumulative": "cumulative", "continuous": "continuous",
+                 "paid_in": "paid-in"}
+_OP_EN = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "=": ""}
+
+def _outcome_phrase(rule: Rule, lang: AnswerLang) -> str:
+    o = rule.outcome
+    if lang == "zh":
+        if o.kind == "shorten":
+            return f"持证和社保年限可由{_n(o.from_value)}年缩短为{_n(o.value)}年"
+        if o.kind == "direct_hukou":
+            return "可以直接申办本市常住户口"
+        if o.kind == "apply_hukou":
+            return "可以申办本市常住户口"
+        if o.kind == "points":
+            return f"可积{_n(o.value)}分"
+        return f"可以享受“{o.text}”" + (f"（最高{format_quantity('amount', o.value, 'zh')}）" if o.value else "")
+    if o.kind == "shorten":
+        return (f"the {_n(o.from_value)} years (residence permit and social insurance) become "
+                f"{_n(o.value)} years")
+    if o.kind == "direct_hukou":
+        return "you can apply for a Shanghai hukou directly"
+    if o.kind == "apply_hukou":
+        return "you can apply for a Shanghai hukou"
+    if o.kind == "points":
+        return f"you get {_n(o.value)} points"
+    cap = f" (up to {format_quantity('amount', o.value, 'en')})" if o.value else ""
+    return f"you qualify for 「{o.text}」{cap}"
+
+
+def _short(rule: Rule, lang: AnswerLang) -> str:
+    """The outcome in a few words, for branches: "3年" / "3 years"."""
+    o = rule.outcome
+    if o.kind == "shorten":
+        return (f"可由{_n(o.from_value)}年缩短为{_n(o.value)}年" if lang == "zh"
+                else f"the {_n(o.from_value)} years become {_n(o.value)}")
+    return _outcome_phrase(rule, lang)
+
+
+def describe(c: Condition, lang: AnswerLang) -> str:
+    """A condition in plain words: zh quotes its span; en names what it is about and the threshold."""
+    if lang == "zh" or c.kind in ("other",):
+        return c.text if lang == "zh" else f"「{c.text}」"
+    if c.kind in ("role", "credential"):
+        name = LEVEL_NAMES_EN.get(c.level or "", {}).get(int(c.value or 0), c.text)
+        return f"{name} (「{c.text}」)"
+    what = " ".join([*(_QUALIFIER_EN[q] for q in sorted(c.qualifiers) if q in _QUALIFIER_EN),
+                     *(_TOPIC_EN[t] for t in sorted(c.topics) if t in _TOPIC_EN)][:3]) or c.kind
+    threshold = format_quantity(c.kind, c.value or 0, "en")
+    usually = "usually " if c.soft else ""  # 一般/原则上: the clause allows exceptions
+    return f"{what} {usually}{_OP_EN.get(c.op or '>=', '')} {threshold}".replace("  ", " ") + f" (「{c.text}」)"
+
+
+def _you(x: CheckedCondition, lang: AnswerLang) -> str:
+    if x.fact is None:
+        return ""
+    return f"（您：{x.fact.display('zh')}）" if lang == "zh" else f" (you: {x.fact.display('en')})"
+
+
+def checklist(v: Verdict, lang: AnswerLang) -> list[str]:
+    """The deciding rule's conditions, each ✓ met, ✗ unmet or ？ to check."""
+    main = v.main
+    if main is None:
+        return []
+    return [f"{_MARK[x.status]} {describe(x.condition, lang)}{_you(x, lang)}" for x in main.conditions]
+
+
+def _basis(check: RuleCheck, lang: AnswerLang) -> str:
+    """The thresholds the visitor's figures meet, for an outcome that has no figure of its own."""
+    met = [x for x in check.conditions if x.status == "met" and x.fact is not None
+           and x.condition.kind not in ("role", "credential", "other")]
+    if not met:
+        return ""
+    if lang == "zh":
+        return "您的" + "、".join(f"{x.fact.display('zh')}达到“{x.condition.text}”" for x in met) + "。"
+    return " Your " + "; ".join(f"{x.fact.display('en')} meets {describe(x.condition, 'en')}" for x in met) + "."
+
+
+def _failed(check: RuleCheck, lang: AnswerLang) -> str:
+    parts = []
+    for x in check.unmet:
+        if lang == "zh":
+            parts.append(f"需“{describe(x.condition, lang)}”{_you(x, lang)}")
+        else:
+            parts.append(f"it requires {describe(x.condition, lang)}{_you(x, lang)}")
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+def _reading(b: Branch, fact: Fact | None, lang: AnswerLang) -> str:
+    shown = fact.display(lang) if fact else ""
+    if lang == "zh":
+        return {"first_round": f"如果这{shown}是首轮创业投资", "cumulative": "如果是累计获得的投资"}.get(
+            b.reading or "", f"如果{b.reading}")
+    return {"first_round": f"if the {shown} was a first round", "cumulative": "if it is cumulative"}.get(
+        b.reading or "", f"if {b.reading}")
+
+
+def _not_phrase(rule: Rule, lang: AnswerLang) -> str:
+    o = rule.outcome
+    if lang == "zh":
+        return {"shorten": f"不能由{_n(o.from_value)}年缩短为{_n(o.value)}年", "direct_hukou": "不能直接申办本市常住户口",
+                "apply_hukou": "按这一条不能申办本市常住户口", "points": f"不能积{_n(o.value)}分"}.get(
+            o.kind, f"不符合“{o.text}”的条件")
+    return {"shorten": f"No, the {_n(o.from_value)} years don't become {_n(o.value)}",
+            "direct_hukou": "No, you can't apply for a Shanghai hukou directly",
+            "apply_hukou": "No, not under this route to a Shanghai hukou",
+            "points": f"No, you don't get the {_n(o.value)} points"}.get(o.kind, f"No, you don't qualify for 「{o.text}」")
+
+
+def verdict_line(v: Verdict, lang: AnswerLang) -> str:
+    """The first, largest line: yes / no / it depends, with the deciding figures. The article is named
+    (the policy's title follows, with the quotes)."""
+    main = v.main
+    where = ""
+    if main is not None:
+        where = f"（{main.rule.locator}）" if lang == "zh" else f" ({main.rule.locator})"
+    if v.outcome == "depends":
+        if lang == "zh":
+            parts = [f"{_reading(b, v.ambiguous_fact, lang)}，{_short(b.best.rule, lang) if b.best else '不符合条件'}"
+                     for b in v.branches]
+            head = "可以，" if all(b.best for b in v.branches) else "要看情况："
+            return f"{head}{'；'.join(parts)}{where}。"
+        parts = [f"{_reading(b, v.ambiguous_fact, lang)}, {_short(b.best.rule, lang) if b.best else 'you do not qualify'}"
+                 for b in v.branches]
+        head = "Yes. " if all(b.best for b in v.branches) else "It depends: "
+        text = "; ".join(parts)
+        return f"{head}{text[0].upper()}{text[1:]}{where}."
+    b = v.branches[0]
+    if v.outcome == "yes" and b.best is not None:
+        basis = _basis(b.best, lang) if b.best.rule.outcome.value is None else ""
+        if lang == "zh":
+            return f"可以。按您说的情况，{_outcome_phrase(b.best.rule, lang)}{where}。{basis}"
+        return f"Yes. From what you say, {_outcome_phrase(b.best.rule, lang)}{where}.{basis}"
+    near = b.nearest
+    if near is None:
+        return ""
+    if lang == "zh":
+        text = f"{_not_phrase(near.rule, lang)}{where}：{_failed(near, lang)}。"
+        if b.fallback is not None:
+            text += f"但按{b.fallback.rule.locator}，{_outcome_phrase(b.fallback.rule, lang)}。"
+        return text
+    text = f"{_not_phrase(near.rule, lang)}{where}: {_failed(near, lang)}."
+    if b.fallback is not None:
+        text += f" But under {b.fallback.rule.locator}, {_outcome_phrase(b.fallback.rule, lang)}."
+    return text
+
+
+def _n(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return str(int(x)) if x == int(x) else f"{x:g}"

@@ -1,0 +1,62 @@
+"""A direct first sentence for questions that are not about eligibility, read from the quoted passages:
+the asked amount, rate or time limit ("审核要多久？" → "在10个工作日内完成审核"), whether the policy is still in
+force ("No — it expired on 2022-10-31"), or a prohibition's polarity ("不得…" → "不可以"). Each rests on the
+exact clause fragment it states, or on the document's own dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer.compose import DirectAnswer
+from assistant.query.crosslingual import ExpandedQuery
+from assistant.types import Validity
+from ingest.eligibility.quantities import find_quantities
+
+_IN_FORCE_ASKED = re.compile(r"还有效|是否有效|有效吗|有效期|过期|失效|还在执行|还适用|还能用|"
+                             r"still (?:in force|valid|appl|effective|in effect)|expired?|valid until|in effect",
+                             re.I)
+_PERMISSION_ASKED = re.compile(r"能不能|可不可以|可以.{0,16}吗|能否|是否可以|允许|行不行|\bcan (?:i|we|they|a|an|the)\b|"
+                               r"\bmay (?:i|we)\b|allowed", re.I)
+_PROHIBITION = re.compile(r"不得|禁止|严禁|不允许")
+_DETAIL_KIND = {"amount": ("amount",), "rate": ("percent",), "time_limit": ("duration",)}
+_FRAGMENT_CUT = re.compile(r"[，,；;。:：\n]")
+
+
+def _fragment(text: str, pos: int) -> str:
+    """The comma-clause of `text` around `pos`."""
+    starts = [m.end() for m in _FRAGMENT_CUT.finditer(text, 0, pos)]
+    start = starts[-1] if starts else 0
+    m = _FRAGMENT_CUT.search(text, pos)
+    return text[start:m.start() if m else len(text)].strip()
+
+
+def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity], asked: Sequence[str],
+                  expanded: ExpandedQuery) -> DirectAnswer | None:
+    """`passages` are the extractive answer's quoted passages, best first (objects with .hit and .text)."""
+    if not passages:
+        return None
+    top = passages[0]
+    if _IN_FORCE_ASKED.search(question):
+        v = next((x for x in validity if x.doc_title == top.hit.doc_title), None)
+        if v is not None:
+            return DirectAnswer("validity", top.hit, validity=v)
+    terms = {t.lower() for c in expanded.concepts for t in c.terms if len(t) >= 2}
+    for kind in asked:
+        # Of the fragments stating a figure of the asked kind, the one sharing most words with the question
+        # ("审核要多久" → "在10个工作日内完成审核", not "回国后2年内来本市"); words of the policy's title are
+        # in every fragment of it and decide nothing.
+        found = [(sum(t in frag.lower() and t not in p.hit.doc_title for t in terms), -i, p, frag)
+                 for i, p in enumerate(passages) for q in find_quantities(p.text)
+                 if q.kind in _DETAIL_KIND.get(kind, ()) for frag in (_fragment(p.text, q.start),)]
+        best = max(found, key=lambda x: (x[0], x[1]), default=None)
+        if best is not None and best[0] > 0:  # a figure about something else answers nothing
+            return DirectAnswer("figure", best[2].hit, best[3])
+    if _PERMISSION_ASKED.search(question):
+        for p in passages:
+            for m in _PROHIBITION.finditer(p.text):
+                fragment = _fragment(p.text, m.start())
+                if any(t in fragment.lower() for t in terms):
+                    return DirectAnswer("prohibition", p.hit, fragment)
+    return None

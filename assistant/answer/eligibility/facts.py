@@ -1,0 +1,117 @@
+"""The visitor's own facts, from the question and the conversation: 500万 first round, a 12% stake, two
+years and more at the company, a doctorate, a partner at a VC firm — in Chinese, English or both.
+
+A fact carries what it is about (topics) and its qualifiers, read from the words around it, with the same
+vocabulary the rules were read with (ingest/eligibility/vocabulary.py). A later question updates the facts of
+an earlier one: "那如果是累计投资1000万呢？" replaces the amount, "不对，是累计的" re-labels it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assistant.types import Fact
+from ingest.eligibility.quantities import find_quantities
+from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, find_levels, qualifiers_in, topics_in
+
+# "5.0%, not 4.9%", "不是4.9%": a figure the visitor takes back
+_NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非|而非|而不是)\s*$", re.I)
+_NO_STAKE = re.compile(r"没有股份|没有持股|不持股|没股份|零持股|no (?:shares|equity|stake)|"
+                       r"(?:don't|do not) (?:own|hold) (?:any )?(?:shares|equity)", re.I)
+# "居转户的7年能缩到几年", "能缩短到5年吗": the policy's own period, or the one hoped for, not the visitor's
+_FRAMING_AFTER = re.compile(r"^\s*(?:的)?(?:要求|年限|期限|门槛|requirement|rule|wait|能缩|可以缩|能不能缩|缩短|缩到|能减|减到|"
+                            r"can be (?:cut|shortened)|be shortened|shortened|down to)", re.I)
+_FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it)?(?: to)?|cut(?: it)? to|"
+                             r"down to|become|instead of(?: the)?|from(?: the)?)\s*$", re.I)
+_WINDOW = re.compile(r"(?:最近|近|过去|(?:over |in )?the (?:last|past))\s*$", re.I)  # "最近4年内…36个月"
+_RETIREMENT = re.compile(r"退休|retire", re.I)
+_CLAUSE_STOP = re.compile(r"[，,。；;！？!?、\n]|\band\b|\bbut\b|但|而且")
+
+
+def _context(text: str, start: int, end: int, bounds: Sequence[tuple[int, int]]) -> str:
+    """The words around a quantity, up to the nearest punctuation or another quantity."""
+    lo = max([0, *[e for s, e in bounds if e <= start]])
+    hi = min([len(text), *[s for s, e in bounds if s >= end]])
+    before = text[lo:start]
+    stops = list(_CLAUSE_STOP.finditer(before))
+    if stops:
+        before = before[stops[-1].end():]
+    after = text[end:hi]
+    m = _CLAUSE_STOP.search(after)
+    if m:
+        after = after[:m.start()]
+    return before[-24:] + " " + after[:24]
+
+
+def facts_in(text: str) -> list[Fact]:
+    """Every fact stated in one message."""
+    quantities = [q for q in find_quantities(text) if not (q.kind == "duration" and q.value >= 1900 * 12)]
+    bounds = [(q.start, q.end) for q in quantities]
+    facts: list[Fact] = []
+    for q in quantities:
+        context = _context(text, q.start, q.end, bounds)
+        kind = q.kind
+        if kind == "points" or _NEGATED.search(text[max(0, q.start - 12):q.start]):
+            continue
+        if kind == "duration" and (_FRAMING_AFTER.match(text[q.end:q.end + 12])
+                                   or _FRAMING_BEFORE.search(text[max(0, q.start - 16):q.start])
+                                   or _WINDOW.search(text[max(0, q.start - 12):q.start])):
+            continue
+        if kind == "count" and q.value == 1 and not q.text[0].isdigit():
+            continue  # "一家创投机构", "一名员工": an article, not a count
+        topics = topics_in(context)
+        if kind == "duration" and any(level_kind == "role" for _, _, level_kind, _, _ in find_levels(context)):
+            topics = topics | {"work"}  # "当副总裁才一年": time served in a role
+        facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
+    abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
+    for s, e, kind, ladder, rung in find_levels(text):
+        negated = bool(_NEGATED.search(text[max(0, s - 8):s]))
+        facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
+                          level=ladder, negated=negated))
+    no_stake = _NO_STAKE.search(text)
+    if no_stake:
+        facts.append(Fact("percent", 0.0, no_stake.group(0), frozenset({"stake"})))
+    facts += _years_to_retirement(text, facts)
+    return facts
+
+
+def _years_to_retirement(text: str, facts: Sequence[Fact]) -> list[Fact]:
+    """"56岁，法定退休年龄60岁" → 4 years before retirement age, the figure clauses set limits on."""
+    ages = [f for f in facts if f.kind == "age"]
+    retire = [f for f in ages if _RETIREMENT.search(text[max(0, text.find(f.text) - 10):text.find(f.text)])]
+    own = [f for f in ages if f not in retire]
+    if retire and own:
+        years = retire[0].value - own[0].value
+        return [Fact("duration", years * 12, f"{own[0].text}/{retire[0].text}", frozenset({"age"}))]
+    return []
+
+
+def merge_facts(messages: Sequence[str]) -> list[Fact]:
+    """The facts of a conversation, oldest message first: a later fact replaces an earlier one about the
+    same thing, and a later message that only names a qualifier ("不对，是累计的", "it was cumulative")
+    re-labels the amounts already given."""
+    facts: list[Fact] = []
+    for message in messages:
+        new = facts_in(message)
+        said = qualifiers_in(message) & set(EXCLUSIVE_QUALIFIERS)
+        if said and not any(f.kind == "amount" for f in new):
+            facts = [replace(f, qualifiers=(f.qualifiers - set(EXCLUSIVE_QUALIFIERS)) | said)
+                     if f.kind == "amount" else f for f in facts]
+        prior = list(facts)  # facts of one message don't replace each other ("56岁…退休年龄60岁")
+        for f in new:
+            replaced = [old for old in prior if _same_thing(old, f) and old in facts]
+            if replaced and not f.topics:  # "it's exactly 5.0%": the same thing as before, corrected
+                f = replace(f, topics=replaced[-1].topics, qualifiers=f.qualifiers | replaced[-1].qualifiers)
+            facts = [old for old in facts if old not in replaced]
+            facts.append(f)
+    return facts
+
+
+def _same_thing(old: Fact, new: Fact) -> bool:
+    if old.kind != new.kind or old.level != new.level:
+        return False
+    if new.kind in ("role", "credential"):
+        return True
+    return not old.topics or not new.topics or bool(old.topics & new.topics)

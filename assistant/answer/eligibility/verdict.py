@@ -1,0 +1,239 @@
+"""The verdict: the rules of the retrieved clauses checked against the visitor's facts.
+
+Each condition is met, unmet or unknown (never guessed). A rule is met when no requirement is unmet and at
+least one was decided by a stated fact; unmet when some requirement is. The outcome is
+- yes: some rule of the kind asked for is met (the best such outcome is named);
+- no: every rule of that kind the facts bear on is unmet (the failing condition, and the best rule that *is*
+  met, e.g. "不能直接落户…；但可以由7年缩短为3年");
+- depends: the answer turns on something not said. An amount with no "first round"/"cumulative" is read both
+  ways when the rules tell the two apart, and each reading is a branch.
+No verdict when the facts bear on no rule (a question that asks what the conditions are).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind
+from assistant.types import Branch, CheckedCondition, Fact, RuleCheck, Verdict, VerdictOutcome
+from ingest.eligibility.model import Condition, Rule, Status
+from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
+_NUMERIC = ("amount", "percent", "duration", "multiple", "count", "age")
+# Roles a visitor holds one of: a partner is not a vice president, an analyst neither.
+_EXCLUSIVE_ROLE_LADDERS = {"partner", "management"}
+
+
+def rank(rule: Rule) -> float:
+    """How good an outcome is for the visitor: direct hukou > may apply > fewer years > points > money."""
+    o = rule.outcome
+    if o.kind == "direct_hukou":
+        return 100.0
+    if o.kind == "apply_hukou":
+        return 90.0
+    if o.kind == "shorten":
+        return 80.0 - (o.value or 0.0)
+    if o.kind == "points":
+        return 50.0 + (o.value or 0.0) / 1000
+    return 40.0 + (o.value or 0.0) / 1e9
+
+
+def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts: Sequence[Fact]) -> bool:
+    if c.kind != f.kind:
+        return False
+    if c.kind in ("role", "credential"):
+        return c.level == f.level
+    if c.topics and f.topics:
+        return bool(c.topics & f.topics)
+    # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant
+    # (the rule's conditions of this kind are all about one thing, and the visitor gave one such figure).
+    same_kind = [x for x in rule_conditions if x.kind == c.kind]
+    unambiguous = len(same_kind) == 1 or (c.kind == "amount" and len({x.topics for x in same_kind}) == 1)
+    return sum(x.kind == f.kind for x in facts) == 1 and (not c.topics or unambiguous)
+
+
+def _described(c: Condition, terms: Sequence[str]) -> CheckedCondition:
+    """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
+    visitor names it in at least two of its distinctive words ("传统" and "医学")."""
+    matched = [t for t in terms if t in c.text]
+    if len(matched) >= 2:
+        return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
+    return CheckedCondition(c, "unknown")
+
+
+def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
+           terms: Sequence[str] = ()) -> CheckedCondition:
+    if c.kind == "other":
+        return _described(c, terms)
+    if c.kind == "role":
+        stated = [f for f in facts if f.kind == "role"]
+        same = [f for f in stated if f.level == c.level]
+        if any(f.negated for f in same):
+            return CheckedCondition(c, "unmet", next(f for f in same if f.negated))  # "我不是法人"
+        same = [f for f in same if not f.negated]
+        stated = [f for f in stated if not f.negated]
+        if same:
+            best = max(same, key=lambda f: f.value)
+            return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
+        other = [f for f in stated if f.level in _EXCLUSIVE_ROLE_LADDERS]
+        if c.level in _EXCLUSIVE_ROLE_LADDERS and other:
+            return CheckedCondition(c, "unmet", other[0])
+        return CheckedCondition(c, "unknown")
+    if c.kind == "credential":
+        same = [f for f in facts if f.kind == "credential" and f.level == c.level]
+        if not same:
+            return CheckedCondition(c, "unknown")
+        best = max(same, key=lambda f: f.value)
+        if "abroad" in c.qualifiers and "domestic" in best.qualifiers and "abroad" not in best.qualifiers:
+            return CheckedCondition(c, "unmet", best)  # a degree earned abroad; the visitor's was earned at home
+        if best.value >= (c.value or 0) and "abroad" in c.qualifiers and "abroad" not in best.qualifiers:
+            return CheckedCondition(c, "unknown", best)  # a degree earned abroad: not said where it was earned
+        return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
+    if c.kind not in _NUMERIC or c.value is None or c.op is None:
+        return CheckedCondition(c, "unknown")
+    for f in facts:
+        if not _matches(c, f, rule_conditions, facts):
+            continue
+        wanted = c.qualifiers & set(EXCLUSIVE_QUALIFIERS)
+        stated = f.qualifiers & set(EXCLUSIVE_QUALIFIERS)
+        if wanted and stated and not wanted & stated:
+            return CheckedCondition(c, "unmet", f)  # a cumulative sum says nothing for a first-round threshold
+        ok = _OPS[c.op](f.value, c.value)
+        if not ok and f.more and c.op in (">=", ">") and f.value == c.value:
+            ok = True
+        return CheckedCondition(c, "met" if ok else "unmet", f)
+    return CheckedCondition(c, "unknown")
+
+
+def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> RuleCheck:
+    everything = rule.conditions
+    shown: list[CheckedCondition] = []
+    statuses: list[Status] = []
+    used: set[int] = set()
+    for req in rule.requirements:
+        options = [[_check(c, facts, everything, terms) for c in option] for option in req.options]
+        used |= {id(x.fact) for o in options for x in o if x.fact is not None and x.status != "unknown"}
+        option_status = ["unmet" if any(x.status == "unmet" for x in o) else
+                         "met" if all(x.status == "met" for x in o) else "unknown" for o in options]
+        measurable_unmet = any(s == "unmet" for s in option_status)
+        if "met" in option_status:
+            chosen, status = options[option_status.index("met")], "met"
+        elif "unknown" in option_status and not (
+                measurable_unmet and all(all(x.condition.kind == "other" for x in o)
+                                         for o, s in zip(options, option_status, strict=True) if s == "unknown")):
+            # Show the option the facts got furthest with; list its unknowns as things to check.
+            i = max((i for i, s in enumerate(option_status) if s == "unknown"),
+                    key=lambda i: sum(x.status == "met" for x in options[i]))
+            chosen, status = options[i], "unknown"
+        else:
+            # Every measurable route fails; a route the facts can't test ("企业挂牌上市") is only listed.
+            failing = [o for o, s in zip(options, option_status, strict=True) if s == "unmet"]
+            chosen, status = min(failing, key=lambda o: sum(x.status == "unmet" for x in o)), "unmet"
+        statuses.append(status)  # type: ignore[arg-type]
+        shown.extend(chosen)
+    if "unmet" in statuses:
+        status: Status = "unmet"
+    elif any(x.status == "met" for x in shown):
+        status = "met"
+    else:
+        status = "unknown"
+    return RuleCheck(rule, status, tuple(shown), len(used))
+
+
+def engagement(check: RuleCheck) -> int:
+    """How many of the visitor's facts a rule's check used: the rule they are talking about uses most."""
+    return check.facts_used
+
+
+def _focus(rules: Sequence[Rule], facts: Sequence[Fact], family: set[str], terms: Sequence[str] = ()) -> list[Rule]:
+    """The asked kind's rules the facts bear on most, and other rules borne on at least as much. A
+    founder's 两年多 also matches a tech-transfer article's "服务满2年", but the founder's rule uses all
+    three facts and that one only one."""
+    checks = [(r, engagement(check_rule(r, facts, terms))) for r in rules]
+    in_family = [n for r, n in checks if r.outcome.kind in family and n]
+    top = max(in_family, default=0) or max((n for _, n in checks), default=0)
+    if not top:
+        return []
+    return [r for r, n in checks if n >= top or (r.outcome.kind in family and n == top)]
+
+
+def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | None, list[Fact], Fact | None]]:
+    """The facts as given, or — when an amount says neither "first round" nor "cumulative" and the rules
+    set different thresholds for the two — one reading for each."""
+    for i, f in enumerate(facts):
+        if f.kind != "amount" or f.qualifiers & set(EXCLUSIVE_QUALIFIERS):
+            continue
+        seen = {q for r in rules for c in r.conditions if c.kind == "amount" and _matches(c, f, r.conditions, facts)
+                for q in c.qualifiers & set(EXCLUSIVE_QUALIFIERS)}
+        if len(seen) > 1:
+            return [(q, [*facts[:i], replace(f, qualifiers=f.qualifiers | {q}), *facts[i + 1:]], f)
+                    for q in EXCLUSIVE_QUALIFIERS if q in seen]
+    return [(None, list(facts), None)]
+
+
+def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str],
+            terms: Sequence[str] = ()) -> Branch:
+    checks = [check_rule(r, facts, terms) for r in rules]
+    engaged = [c for c in checks if c.facts_used]
+    asked = [c for c in engaged if c.rule.outcome.kind in family]
+    # The rule the facts meet most fully; of those, the one with least left to check; then the best outcome.
+    met = sorted((c for c in asked if c.status == "met"),
+                 key=lambda c: (-sum(x.status == "met" for x in c.conditions), len(c.unknown), -rank(c.rule)))
+    if met:
+        return Branch(reading, met[0], None, None)
+    # The rule closest to being met; of equals the easiest (if even that one fails, the visitor learns the
+    # lowest bar: "首轮200万元").
+    nearest = min((c for c in asked if c.status == "unmet"),
+                  key=lambda c: (len(c.unmet), rank(c.rule)), default=None)
+    others = sorted((c for c in engaged if c.status == "met" and c.rule.outcome.kind not in family),
+                    key=lambda c: -rank(c.rule))
+    return Branch(reading, None, nearest, others[0] if others else None)
+
+
+def _distinctive(terms: Sequence[str], rules: Sequence[Rule]) -> list[str]:
+    """The question's words that name few of the rules' unmeasurable conditions (人才 names them all)."""
+    others = [c.text for r in rules for c in r.conditions if c.kind == "other"]
+    words = {t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)}
+    return sorted(t for t in words if 0 < sum(t in o for o in others) <= 2)
+
+
+def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule],
+           terms: Sequence[str] = ()) -> Verdict | None:
+    """The verdict for these facts over these rules, or None when the facts bear on none of them.
+    `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
+    if not rules:
+        return None
+    terms = _distinctive(terms, rules)
+    measured = any(f.kind not in ("role",) for f in facts)
+    if not measured and not any(YES_NO.search(q) for q in questions):
+        return None  # "创业人才落户有什么条件？" names a role but asks for the conditions, not a verdict
+    if not facts and not terms:
+        return None
+    asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
+    family = FAMILIES.get(asked, {r.outcome.kind for r in rules})
+    rules = _focus(rules, facts, family, terms)
+    if not rules:
+        return None
+    readings = _readings(facts, rules)
+    branches = [_branch(q, fs, rules, family, terms) for q, fs, _ in readings]
+    if all(b.best is None and b.nearest is None for b in branches):
+        return None
+    if len(branches) > 1:
+        outcomes = {(b.best.rule.outcome.kind, b.best.rule.outcome.value) if b.best else None for b in branches}
+        if len(outcomes) == 1:  # every reading ends the same: keep the one the facts support best
+            keep = max(range(len(branches)), key=lambda i: engagement(branches[i].best) if branches[i].best else 0)
+            branches, readings = [branches[keep]], [readings[keep]]
+    if len(branches) > 1:
+        outcome: VerdictOutcome = "depends"
+    else:
+        outcome = "yes" if branches[0].best is not None else "no"
+    facts_used = readings[0][1] if len(branches) == 1 else list(facts)
+    checks = [check_rule(r, facts_used, terms) for r in rules]
+    engaged = sorted((c for c in checks if c.facts_used),
+                     key=lambda c: ({"met": 0, "unknown": 1, "unmet": 2}[c.status], -rank(c.rule)))
+    return Verdict(outcome, tuple(facts_used), tuple(branches), tuple(engaged), asked,
+                   readings[0][2] if len(branches) > 1 else None)

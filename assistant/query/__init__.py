@@ -1,0 +1,1 @@
+"""Query understanding: text processing, cross-lingual concepts, the index's vocabulary, follow-ups, retrieval."""

@@ -1,0 +1,1 @@
+"""Fitting the refusal checks on labelled questions (`calibrate-refusal`)."""
