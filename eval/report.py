@@ -107,7 +107,10 @@ def markdown(result: EvalResult, charts: dict[str, str]) -> str:
                   "Citation precision/recall: a citation is correct when its unit contains a gold span (answered, "
                   "answerable questions). Fact coverage: share of the required facts (numbers, conditions) found in "
                   "the answer text (whitespace-insensitive; Chinese and ISO dates equal). Quote verification: "
-                  "share of quotes marked verified. Refusal: refusing is the positive class.", ""]
+                  "share of quotes marked verified. Refusal: refusing is the positive class. The learned refusal check is "
+                  "fitted on eval/data/refusal_dev*.jsonl only, so its figures on this set are out of sample; the "
+                  "lexical gate's two constants (its fallback for documents the check never saw) were chosen with "
+                  "this set among others.", ""]
         lines += _table(["metric", "value"], [
             ["citation precision", _f(a["citation_precision"])],
             ["citation recall", _f(a["citation_recall"])],

@@ -1,11 +1,12 @@
 """Train and cross-validate the learned refusal check (assistant/refusal/answerability.py); part of `calibrate-refusal`.
 
 Like the lexical gate (eval/calibration/refusal.py), the regularisation C and the false-refusal budget
-are chosen by leave-one-set-out cross-validation (every labelled file, the eval set included) — everything about the model,
+are chosen by leave-one-set-out cross-validation over the dev sets — everything about the model,
 threshold included, is fitted without the set left out, and refusals are counted on it — because a new
 writer's questions are what a kiosk meets. The threshold for a given budget is set on out-of-fold
 probabilities (each training file predicted by a model fitted without it), never on the model's own fit.
-The shipped model is then fitted on all labelled questions with the chosen C and budget.
+The shipped model is then fitted on all dev sets with the chosen C and budget. The eval set and the blind hold-out
+are never used for a choice, so what they report is out of sample.
 """
 
 from __future__ import annotations
@@ -149,11 +150,10 @@ def grown_index_lines(samples: Sequence[Sample], cv: LearnedCV) -> list[str]:
 
 def train(samples: Sequence[Sample], vectors: np.ndarray, held_out: Sequence[str], embedding_model: str,
           titles: Sequence[str], cs: Sequence[float] = CS, budgets: Sequence[float] = BUDGETS) -> LearnedReport:
-    """Choose C and the budget by leaving each labelled set out in turn (the eval set too), then fit the
-    shipped model on every question. The choice needs ≤ 5% false refusals on *every* set left out, not just
-    pooled: fitted on the dev sets alone, a budget-10% model refused 45/164 of the eval set's answerable
-    questions (their numeric asks — 几年, 多少 — look like the dev sets' near misses) while the dev sets'
-    pooled rate was 3.5%."""
+    """Choose C and the budget by leaving each labelled set in `samples` out in turn, then fit the shipped model
+    on all of them. The choice needs ≤ 5% false refusals on *every* set left out, not just pooled: a budget-10%
+    model refused 45/164 of the eval set's answerable questions (their numeric asks — 几年, 多少 — look like the
+    dev sets' near misses) while the dev sets' pooled rate was 3.5% (docs/refusal-calibration.md)."""
     grid = tuple(cross_validate(samples, vectors, c, b, held_out) for b in budgets for c in cs)
     within = [g for g in grid if g.worst_false_refusals <= TARGET_FALSE_REFUSALS] or list(grid)
     chosen = max(within, key=lambda g: (g.counts.out_refused, -g.counts.answerable_refused, -g.c, -g.budget))
@@ -164,7 +164,7 @@ def train(samples: Sequence[Sample], vectors: np.ndarray, held_out: Sequence[str
             f"labelled sets left out once: {k.out_refused}/{k.n_out} out_of_scope refused at "
             f"{k.answerable_refused}/{k.n_answerable} answerable refused (worst set "
             f"{chosen.worst_false_refusals:.1%}); fitted on {len(samples)} questions "
-            "(eval/data/questions.jsonl + eval/data/refusal_dev*.jsonl)")
+            "(eval/data/refusal_dev*.jsonl; the eval set and the hold-out are out of sample)")
     model = AnswerabilityModel(embedding_model, corpus_fingerprint(titles), tuple(float(x) for x in fitted.coef),
                                fitted.intercept, t, note, tuple(float(x) for x in fitted.lexical_mean),
                                tuple(float(x) for x in fitted.lexical_std),

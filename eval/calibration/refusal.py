@@ -154,10 +154,12 @@ def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] =
               f"  lexical in code (assistant/refusal/gate.py), all {len(everything)}: "
               f"{r.in_code_on(_pairs(everything)).summary()}"]
     parts = assistant._load()  # noqa: SLF001 — the embedder and the index the model is trained for
-    learned = train(everything, query_vectors(parts.embeddings, everything), (questions.name, *dev_sets),
+    # The learned check is fitted on the dev sets alone, so the eval set and the hold-out measure it out of sample.
+    dev_only = [s for rows in dev_sets.values() for s in rows]
+    learned = train(dev_only, query_vectors(parts.embeddings, dev_only), tuple(dev_sets),
                     parts.embeddings.model_id, [d.title for d in parts.retriever.index.docs.values()])
     lines += report_lines(learned)
-    lines += grown_index_lines(everything, learned.chosen)
+    lines += grown_index_lines(dev_only, learned.chosen)
     if write_model:
         learned.model.save()
         assistant = PolicyAssistant(settings)  # reload: the chain picks up the model just written
@@ -166,7 +168,7 @@ def run_calibration(settings: Settings, questions: Path, dev: tuple[Path, ...] =
     served = "learned check" if chain.answerability is not None else "lexical gate (no applicable model)"
     lines.append(f"  as served ({served}):")
     live_eval = _live(chain, questions)
-    lines.append("    " + _counts(questions.name, live_eval))
+    lines.append("    out of sample, " + _counts(questions.name, live_eval))
     if holdout is not None and holdout.is_file():
         blind = _live(chain, holdout)
         lines.append("    blind hold-out " + _counts(holdout.name, blind))
