@@ -162,26 +162,26 @@ def test_everyday_questions_are_refused_with_whom_to_ask(assistant: PolicyAssist
 
 def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(indexed_settings,
                                                                             assistant: PolicyAssistant) -> None:
-    """Fit again from eval/ with the shipped C and budget: the same threshold and direction, and with each
-    labelled set left out in turn (every part of the model fitted without it) ≥ 50% of out-of-scope questions
-    refused at ≤ 5% of the answerable ones of every set (measured 2026-12-03, fourteen sets: 343/530 at 12/673,
-    worst set 4.3%)."""
+    """Fit again on the dev sets with the shipped C and budget: the same threshold and direction, and with each
+    dev set left out in turn (every part of the model fitted without it) ≥ 55% of out-of-scope questions refused
+    at ≤ 5% of the answerable ones of every set (measured 2026-12-06, thirteen sets: 342/510 at 9/509, worst set
+    5.0%). Then the eval set, which the model never saw: ≥ 80% of its out-of-scope questions refused at ≤ 5% of
+    its answerable ones (measured: 17/20 at 6/164)."""
     shipped = AnswerabilityModel.load(MODEL_PATH)
     assert shipped is not None
     calibration = json.loads(MODEL_PATH.read_text(encoding="utf-8"))["calibration"]
     c = float(calibration.split("C=")[1].split(",")[0])
     budget = float(calibration.split("budget ")[1].split("%")[0]) / 100
-    samples = [s for path in (EVAL_DATA / "questions.jsonl", *DEV_QUESTIONS)
-               for s in collect_features(indexed_settings, path, assistant)]
+    samples = [s for path in DEV_QUESTIONS for s in collect_features(indexed_settings, path, assistant)]
     vectors = query_vectors(assistant._load().embeddings, samples)  # noqa: SLF001
-    sets = ("questions.jsonl", *(p.name for p in DEV_QUESTIONS))
+    sets = tuple(p.name for p in DEV_QUESTIONS)
     cv = cross_validate(samples, vectors, c, budget, sets)
-    assert cv.counts.n_out == 530 and cv.counts.out_refused >= 0.55 * cv.counts.n_out
+    assert cv.counts.n_out == 510 and cv.counts.out_refused >= 0.55 * cv.counts.n_out
     assert cv.worst_false_refusals <= 0.05
     assert sum(r for r, s in zip(cv.refused, samples, strict=True) if s.out_of_scope) == cv.counts.out_refused
     # Each document in turn played as one staff added later: the learned check, deferring on questions that
-    # retrieve it, still refuses more than the lexical gate alone (measured 2026-12-04: 192–338/530 at 9–20/673,
-    # against 115/530 at 21/673).
+    # retrieve it, still refuses more than the lexical gate alone (measured 2026-12-06: 198–339/510 at 8–15/509,
+    # against 115/510 at 20/509).
     from eval.calibration.answerability import grown_index
 
     lexical_out = sum(should_refuse(s.features) for s in samples if s.out_of_scope)
@@ -196,3 +196,10 @@ def test_refit_reproduces_the_shipped_model_and_its_cross_validated_numbers(inde
     assert refit.threshold == pytest.approx(shipped.threshold, abs=0.02)
     a, b = np.asarray(refit.coef), np.asarray(shipped.coef)
     assert float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))) > 0.99
+    unseen = collect_features(indexed_settings, EVAL_DATA / "questions.jsonl", assistant)
+    unseen_vectors = query_vectors(assistant._load().embeddings, unseen)  # noqa: SLF001
+    refused = [shipped.p_out_of_scope(v, s.features) >= shipped.threshold
+               for v, s in zip(unseen_vectors, unseen, strict=True)]
+    out = [r for r, s in zip(refused, unseen, strict=True) if s.out_of_scope]
+    answerable = [r for r, s in zip(refused, unseen, strict=True) if not s.out_of_scope]
+    assert sum(out) >= 0.8 * len(out) and sum(answerable) <= 0.05 * len(answerable)
