@@ -100,9 +100,9 @@ class Answer:
             "refused": self.refused,
             "validity": [v.to_json() for v in self.validity],
             "mode": self.mode,
-            "uncovered_terms": list(self.uncovered_terms),  # added 2026-12-02 (the contract only grows)
-            "missing_details": list(self.missing_details),  # added 2026-12-02
-            "verdict": self.verdict_json(),  # added 2026-12-06
+            "uncovered_terms": list(self.uncovered_terms),  # fields are only ever added (the JSON contract)
+            "missing_details": list(self.missing_details),
+            "verdict": self.verdict_json(),
         }
 
     def verdict_json(self) -> dict | None:

@@ -1,15 +1,13 @@
-"""`calibrate-refusal`: choose the refusal gate's parameters on the eval set, honestly.
+"""`calibrate-refusal`: choose both refusal checks' parameters on the dev sets and measure them on sets they never saw.
 
-Three choices: how much a word the policies never use (or an asked detail no passage states) counts against an
-answer (`uncovered_weight`), the false-refusal budget the threshold is calibrated to, and the support threshold
-(`min_passage`). Calibration uses the eval set together with five dev sets of visitor questions, each by a
-different writer who never saw the gate (eval/README.md). The weight and the budget are chosen by
-leave-one-dev-set-out cross-validation — calibrate the threshold on the eval set and four dev sets, count
-refusals on the fifth, each set left out once — because a new writer's questions are what a kiosk meets: an
-earlier gate, calibrated at 5% on pooled questions, refused 27–40% of the answerable questions of each new set.
-The shipped threshold is then calibrated on all of them with the chosen weight and budget. The blind hold-out
-(eval/data/refusal_holdout.jsonl, scored once, never used for a choice) checks the cross-validated estimate. A command
-that prints numbers, not a test.
+The lexical gate has three choices: how much a word the policies never use (or an asked detail no passage states)
+counts against an answer (`uncovered_weight`), the false-refusal budget the threshold is calibrated to, and the
+support threshold (`min_passage`). The weight and the budget are chosen by leave-one-set-out cross-validation over
+the eval set and the first five dev sets (each by a different writer; eval/README.md), because a new writer's
+questions are what a kiosk meets; the threshold is then calibrated on all of them. The learned check
+(eval/calibration/answerability.py) is fitted on the thirteen dev sets only. The eval set and the blind hold-out
+(eval/data/refusal_holdout.jsonl, never used for a choice) then measure what is shipped. A command that prints
+numbers, not a test; docs/refusal-calibration.md holds the measurements.
 """
 
 from __future__ import annotations
@@ -25,13 +23,9 @@ from eval.calibration.lexical import CalibrationResult, calibrate, evaluate
 from eval.calibration.samples import TARGET_FALSE_REFUSALS, CrossValidated, Sample
 from eval.questions import EVAL_DATA
 
-# Calibrated on together with the eval set: ten sets of 60–80 visitor questions by different writers, half of
-# them out of scope (eval/README.md).
+# Thirteen sets of 60–80 visitor questions by different writers, half of them out of scope (eval/README.md).
 DEV_QUESTIONS = tuple(EVAL_DATA / f"refusal_dev{n:02d}.jsonl" for n in range(1, 14))
-# The lexical gate's constants (assistant/refusal/gate.py) were calibrated on the first five; refusal_dev06.jsonl was
-# its blind hold-out (12/40 refused at 4/40) and later became training data for the learned check, as did
-# refusal_dev10.jsonl (an earlier hold-out of the learned check); dev7–9 and dev11–12 were written to train it
-# (11–12 rich in asked details, stated or not), and dev13 was the learned check's first hold-out.
+# The lexical gate's constants (assistant/refusal/gate.py) are calibrated on the first five with the eval set.
 LEXICAL_DEV = DEV_QUESTIONS[:5]
 # Questions by two more writers, never used for any choice: the test of what is shipped.
 HOLDOUT_QUESTIONS = EVAL_DATA / "refusal_holdout.jsonl"

@@ -74,7 +74,8 @@ def test_everyday_questions_no_document_covers_are_still_refused_by_the_learned_
 
 
 def test_the_learned_check_still_refuses_what_the_lexical_gate_alone_would_answer(grown: PolicyAssistant) -> None:
-    """Stop 15 switched the learned check off for any grown index; the water-bill question shows the cost."""
+    """Switching the learned check off for any grown index would cost this: the lexical gate alone answers the
+    water-bill question."""
     state = grown._load().chain.prepare.invoke(  # noqa: SLF001
         {"question": "Where can I pay my water bill?", "history": []})
     assert state["refuse"] and not should_refuse(lexical_only(state["features"]))

@@ -101,7 +101,7 @@ def test_prune_removes_only_sources_no_longer_given(indexed_settings: Settings, 
 
 
 def test_bad_files_among_good_ones(indexed_settings: Settings, tmp_path: Path) -> None:
-    """Issue 6: corrupt PDF, empty, binary, 50 MB and GBK files: each named, the rest ingested, nothing lost."""
+    """Corrupt PDF, empty, binary, 50 MB and GBK files: each named, the rest ingested, nothing lost."""
     settings = copy_index(indexed_settings, tmp_path)
     before = {u.id for u in open_store(settings).all_units()}
     inbox = tmp_path / "inbox"

@@ -1,4 +1,4 @@
-"""Issue 6.5 — property tests on the query path (the cleaner/splitter properties live in tests/ingest/test_clean.py
+"""Property tests on the query path (the cleaner/splitter properties live in tests/ingest/test_clean.py
 and test_structure.py): PolicyAssistant.search/ask with arbitrary text and history never crash, always return
 the documented types, and every quote is a verified, verbatim span of the unit it cites."""
 

@@ -1,4 +1,4 @@
-"""Issue 6.3 — hostile input through PolicyAssistant.ask and the UI API: a clear, safe reply, no crash, nothing
+"""Hostile input through PolicyAssistant.ask and the UI API: a clear, safe reply, no crash, nothing
 that could become markup, and (LLM mode, against a stand-in that ECHOES its whole prompt back, like a naive or
 injected model) no system-prompt text in the answer and citations of real, verified units only.
 

@@ -1,4 +1,4 @@
-"""Issue 6.2 — a staff member drops bad files into the ingest folder, and the index lives on a Chroma server.
+"""A staff member drops bad files into the ingest folder, and the index lives on a Chroma server.
 
 The ingest owner's tests cover each bad file through `run_ingest` and `load_sources`; this is the combined run
 as staff do it: one folder with a corrupt PDF, an empty file, a binary file, a 50 MB text file and a GBK file

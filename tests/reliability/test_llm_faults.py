@@ -1,4 +1,4 @@
-"""Issue 6.2 — the LLM endpoint fails in every way, through the UI API: an extractive answer within the configured
+"""The LLM endpoint fails in every way, through the UI API: an extractive answer within the configured
 timeout, with a visible notice; LLM answers again once the endpoint recovers.
 
 The endpoint is the stand-in of tests/llm_standin.py (a real HTTP server the test drives), not a model. The answer

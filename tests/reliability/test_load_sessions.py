@@ -1,4 +1,4 @@
-"""Issue 6.1 — concurrent sessions through the Gradio API: zero errors, no answer or history in the wrong session.
+"""Concurrent sessions through the Gradio API: zero errors, no answer or history in the wrong session.
 
 The bounded CI form of `policy-assistant loadtest` (eval/load_test.py): 10 sessions x 3 questions (topic,
 follow-up, another question), half on /chat_json, half on the streamed /chat, all at once.

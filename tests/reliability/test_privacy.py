@@ -1,4 +1,4 @@
-"""Issue 6.4 — privacy on the kiosk: no question text in the logs unless settings.log_questions; a feedback file
+"""Privacy on the kiosk: no question text in the logs unless settings.log_questions; a feedback file
 with nothing that links two visits; "new conversation" and the idle period wipe the server-side conversation."""
 
 from __future__ import annotations

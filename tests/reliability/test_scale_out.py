@@ -1,4 +1,4 @@
-"""Issue 6.6 — scale-out: several app replicas answering from one Chroma server (`chroma run`, started by the
+"""Scale-out: several app replicas answering from one Chroma server (`chroma run`, started by the
 tests). The index is ingested into the server once (`indexed_server_settings`); each replica is its own
 PolicyAssistant + app, with no local copy of the index, and the load test runs across both replicas."""
 

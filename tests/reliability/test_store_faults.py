@@ -1,4 +1,4 @@
-"""Issue 6.2 — the Chroma server goes away: a clear message in the API and the CLI (no stack trace), and answers
+"""The Chroma server goes away: a clear message in the API and the CLI (no stack trace), and answers
 again when it returns. A real `chroma run` server (tests/conftest.py) is stopped and restarted on the same port."""
 
 from __future__ import annotations
