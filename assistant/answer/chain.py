@@ -1,7 +1,7 @@
 """The answer pipeline as LCEL Runnables: condense → retrieve → refusal gate → generate → verify → validity.
 
-State flows through the steps as one dict: question, history, lang, standalone, expanded, hits, features,
-refuse, and finally answer. Generation is the LLM (when configured) with the extractive answer as its
+Each step adds its findings to one `AnswerState` (assistant/answer/state.py, every key declared), and the last
+step turns them into an `Answer`. Generation is the LLM (when configured) with the extractive answer as its
 fallback (`with_fallbacks(..., exception_key="error")`), or the extractive answer alone.
 """
 
@@ -28,6 +28,7 @@ from assistant.answer.llm import UnusableOutput, failure_notice
 from assistant.answer.llm_facts import flag_figures, verdict_notes
 from assistant.answer.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
 from assistant.answer.refused import department_of, refusal_answer
+from assistant.answer.state import AnswerState
 from assistant.answer.validity import validity_for_hits
 from assistant.query.condense import condense_offline
 from assistant.query.details import asked_details, unstated
@@ -42,7 +43,6 @@ log = logging.getLogger(__name__)
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
 RULE_HITS = 10  # retrieved units whose rules the verdict reads…
 RULE_DOCUMENTS = 3  # …when their document is one of the first documents retrieved
-State = dict[str, Any]
 
 
 class AnswerChain:
@@ -76,8 +76,8 @@ class AnswerChain:
             # Any failure of the endpoint or of its output (UnusableOutput) → the extractive answer, with
             # the exception passed in the state under "error" so the answer's notice can say why.
             generate = RunnableBranch(
-                (lambda s: "_llm_error" in s,  # the endpoint already failed while condensing: don't wait twice
-                 RunnableLambda(lambda s: self._extractive({**s, "error": s["_llm_error"]}))),
+                (lambda s: "llm_failure" in s,  # the endpoint already failed while condensing: don't wait twice
+                 RunnableLambda(lambda s: self._extractive({**s, "error": s["llm_failure"]}))),
                 llm_answer.with_fallbacks([extractive], exception_key="error"),
             )
         self.chain: Runnable = self.prepare | RunnableBranch(
@@ -86,7 +86,7 @@ class AnswerChain:
         )
 
     # --- steps ---------------------------------------------------------------------------------------
-    def _condense(self, state: State) -> State:
+    def _condense(self, state: AnswerState) -> AnswerState:
         t0 = time.perf_counter()
         question: str = state["question"]
         history: list[Turn] = state.get("history") or []
@@ -97,7 +97,7 @@ class AnswerChain:
         state = {**state, "lang": answer_language(question), "standalone": standalone}
         return _timed(state, "condense", t0)
 
-    def _condense_llm(self, question: str, history: list[Turn], state: State) -> str | None:
+    def _condense_llm(self, question: str, history: list[Turn], state: AnswerState) -> str | None:
         """The LLM's rewrite, or None (offline fallback) on any failure or an implausible rewrite."""
         try:
             text = self.prompts.render("condense", question=defang(question),
@@ -105,13 +105,13 @@ class AnswerChain:
             out = (self.chat_model | StrOutputParser()).invoke([HumanMessage(text)]).strip()  # type: ignore[operator]
         except Exception as exc:  # noqa: BLE001 — any endpoint failure means: condense offline
             log.warning("LLM condense failed (%s); using the offline condenser", type(exc).__name__)
-            state.setdefault("_llm_error", exc)
+            state.setdefault("llm_failure", exc)
             return None
         if not out or len(out) > 3 * max(len(question), 100) or NO_ANSWER_TOKEN in out:
             return None
         return out
 
-    def _retrieve(self, state: State) -> State:
+    def _retrieve(self, state: AnswerState) -> AnswerState:
         t0 = time.perf_counter()
         query = state["standalone"]
         # A few more units than are quoted: their rules may decide a verdict (an article ranked 8th whose
@@ -124,7 +124,7 @@ class AnswerChain:
         return _timed({**state, "hits": hits, "rule_hits": ranked, "expanded": expanded, "dense_top": dense,
                        "uncovered": uncovered}, "retrieve", t0)
 
-    def _understand(self, state: State) -> State:
+    def _understand(self, state: AnswerState) -> AnswerState:
         """The visitor's facts (this question and the earlier ones), the verdict of the retrieved clauses'
         rules on them, and whether the question is about another place or a later year than anything indexed."""
         t0 = time.perf_counter()
@@ -148,7 +148,7 @@ class AnswerChain:
         scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)
         return _timed({**state, "facts": facts, "verdict": verdict, "scope": scope}, "eligibility", t0)
 
-    def _gate(self, state: State) -> State:
+    def _gate(self, state: AnswerState) -> AnswerState:
         if state.get("scope") is not None:
             return {**state, "features": features(state["expanded"], state["hits"], None, state.get("uncovered", ()),
                                                   question=state["standalone"]), "refuse": True}
@@ -162,12 +162,12 @@ class AnswerChain:
                         learned_threshold=self.answerability.threshold)
         return {**state, "features": f, "refuse": should_refuse(f)}
 
-    def _refusal(self, state: State) -> Answer:
+    def _refusal(self, state: AnswerState) -> Answer:
         return refusal_answer(state["lang"], state["hits"], self.prompts, standalone_query=state["standalone"],
                               timings=state.get("timings"), uncovered=state["features"].uncovered,
                               missing=state["features"].unstated, scope=state.get("scope"))
 
-    def _extractive(self, state: State) -> Answer:
+    def _extractive(self, state: AnswerState) -> Answer:
         t0 = time.perf_counter()
         error = state.get("error")
         notice = failure_notice(error) if error is not None else None
@@ -188,7 +188,7 @@ class AnswerChain:
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 
-    def _messages(self, state: State) -> list:
+    def _messages(self, state: AnswerState) -> list:
         lang = state["lang"]
         sources = [{"n": i, "title": h.doc_title, "locator": h.locator, "text": defang(h.text)}
                    for i, h in enumerate(state["hits"], 1)]
@@ -212,7 +212,7 @@ class AnswerChain:
         Offline, the extractive answer comes as one chunk. The final Answer is authoritative: its text may
         differ from the streamed chunks (quotes marked, or the extractive fallback after a failure)."""
         state = self.prepare.invoke({"question": question, "history": history or []})
-        if state["refuse"] or self.llm_text is None or "_llm_error" in state:
+        if state["refuse"] or self.llm_text is None or "llm_failure" in state:
             answer = RunnableBranch((lambda s: s["refuse"], RunnableLambda(self._refusal)),
                                     RunnableLambda(self._after_failure)).invoke(state)
             yield answer.answer
@@ -231,11 +231,11 @@ class AnswerChain:
         answer.timings_ms.setdefault("generate", _ms(t0))
         yield answer
 
-    def _after_failure(self, state: State) -> Answer:
+    def _after_failure(self, state: AnswerState) -> Answer:
         """Extractive answer, with the condense-time LLM failure (if any) as the notice."""
-        return self._extractive({**state, "error": state["_llm_error"]} if "_llm_error" in state else state)
+        return self._extractive({**state, "error": state["llm_failure"]} if "llm_failure" in state else state)
 
-    def finish_llm(self, text: str, state: State) -> Answer:
+    def finish_llm(self, text: str, state: AnswerState) -> Answer:
         """Verify the LLM's quotes and markers, attach validity; raise UnusableOutput if nothing usable."""
         text = text.strip()
         hits: list[SearchHit] = state["hits"]
@@ -294,5 +294,5 @@ def _ms(t0: float) -> float:
     return round((time.perf_counter() - t0) * 1000, 2)
 
 
-def _timed(state: State, step: str, t0: float) -> State:
+def _timed(state: AnswerState, step: str, t0: float) -> AnswerState:
     return {**state, "timings": {**state.get("timings", {}), step: _ms(t0)}}
