@@ -1,4 +1,4 @@
-"""The labelled refusal sets (eval/refusal_*.jsonl) are well-formed, their gold spans are corpus text, and the
+"""The labelled refusal sets (eval/data/refusal_*.jsonl) are well-formed, their gold spans are corpus text, and the
 blind hold-out shares no question with the sets the refusal checks are trained on."""
 
 from __future__ import annotations
