@@ -19,7 +19,7 @@ from assistant.web.kiosk import STATIC_DIR, qr_html
 from assistant.web.limits import VisitorLimits
 from assistant.web.render import esc, render_conversation
 from assistant.web.session import Exchange, FeedbackLog, Session, clean_question, question_problem
-from assistant.web.strings import LANG_CHOICES, STARTERS, t
+from assistant.web.strings import LANG_CHOICES, STARTERS, html_lang, t
 from ingest.store import StoreUnavailable
 
 if TYPE_CHECKING:
@@ -40,7 +40,9 @@ class AnswerService(Protocol):
 
 
 def _header_html(lang: str) -> str:
-    return f"<h1>{esc(t(lang, 'title'))}</h1><p>{esc(t(lang, 'subtitle'))}</p>"
+    # The page script copies this `lang` to <html lang>, so the page's language is the one the visitor chose.
+    return (f'<div class="pa-head" lang="{html_lang(lang)}"><h1>{esc(t(lang, "title"))}</h1>'
+            f'<p>{esc(t(lang, "subtitle"))}</p></div>')
 
 
 def _starters_html(lang: str) -> str:
@@ -50,7 +52,12 @@ def _starters_html(lang: str) -> str:
 def _theme() -> gr.themes.Base:
     # Local fonts only: the default theme pulls a Google font from the internet, which the kiosk LAN doesn't have.
     cjk = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
-    return gr.themes.Default(font=cjk, font_mono=["DejaVu Sans Mono", "monospace"], primary_hue="blue")
+    theme = gr.themes.Default(font=cjk, font_mono=["DejaVu Sans Mono", "monospace"], primary_hue="blue")
+    # White on the default blue-500 send button is 3.7:1; blue-700 gives 6.7:1 (WCAG AA asks for 4.5:1).
+    return theme.set(button_primary_background_fill="*primary_700", button_primary_background_fill_dark="*primary_700",
+                     button_primary_background_fill_hover="*primary_800",
+                     button_primary_background_fill_hover_dark="*primary_800",
+                     button_primary_text_color="white", button_primary_text_color_dark="white")
 
 
 def build_app(assistant: AnswerService, settings: Settings, limits: VisitorLimits | None = None) -> gr.Blocks:

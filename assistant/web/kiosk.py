@@ -85,7 +85,7 @@ def qr_html(exchange: Exchange | None, lang: str) -> str:
     uri = code.svg_data_uri(scale=4, border=4, dark="#000000", light="#ffffff")
     return (
         f'<div class="pa-qr"><div class="pa-qr-title">{esc(t(lang, "qr_title"))}</div>'
-        f'<img class="pa-qr-img" src="{esc(uri)}" alt="QR" data-version="{code.version}">'
+        f'<img class="pa-qr-img" src="{esc(uri)}" alt="{esc(t(lang, "qr_alt"))}" data-version="{code.version}">'
         f'<div class="pa-qr-caption">{esc(t(lang, "qr_caption"))}</div></div>'
     )
 

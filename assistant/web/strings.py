@@ -6,6 +6,8 @@ from assistant.types import AnswerLang
 
 Lang = AnswerLang
 LANG_CHOICES: list[tuple[str, str]] = [("中文", "zh"), ("English", "en")]
+# The page's `lang` for each UI language (BCP 47): screen readers choose their voice and pronunciation from it.
+HTML_LANG: dict[str, str] = {"zh": "zh-CN", "en": "en"}
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
@@ -50,6 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "qr_title": "扫码带走这条回答",
         "qr_caption": "用手机扫描二维码，即可保存回答和政策出处。",
         "qr_empty": "得到回答后，这里会显示二维码。",
+        "qr_alt": "二维码：这条回答和政策出处的文字",
         "qr_q": "问",
         "qr_a": "答",
         "qr_src": "出处",
@@ -105,6 +108,7 @@ TEXT: dict[str, dict[str, str]] = {
         "qr_title": "Take this answer with you",
         "qr_caption": "Scan the QR code with your phone to keep the answer and its sources.",
         "qr_empty": "After an answer, a QR code appears here.",
+        "qr_alt": "QR code with the text of this answer and its sources",
         "qr_q": "Q",
         "qr_a": "A",
         "qr_src": "Sources",
@@ -128,6 +132,11 @@ STARTERS: dict[str, list[str]] = {
         "Which projects can the industry high-quality development fund support?",
     ],
 }
+
+
+def html_lang(lang: str) -> str:
+    """The BCP 47 tag of a UI language; unknown languages fall back to Chinese, like `t`."""
+    return HTML_LANG.get(lang, HTML_LANG["zh"])
 
 
 def t(lang: str, key: str, **kwargs: object) -> str:

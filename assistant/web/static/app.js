@@ -5,22 +5,27 @@
   // While an answer streams, follow it; when it is done, show the start of the newest exchange
   // (people read an answer from its top, especially on the tall kiosk screen).
   let seen = "";
+  let shown = "";
   const follow = () => {
     const box = document.querySelector("#pa-chat-box");
     const chat = box && box.querySelector(".pa-chat");
     if (!chat) return;
+    const busy = chat.querySelector('[aria-busy="true"]') !== null;
+    const key = chat.dataset.exchanges + (busy ? "b" : "d");
+    if (!busy) {
+      shown = ""; // the next question, even after "new conversation" (exchange 1 again), is brought into view
+    } else if (key !== shown) {
+      // A question just went out (maybe from a starter button far below on a phone): bring the chat into view,
+      // even while it is too short to scroll.
+      shown = key;
+      const r = box.getBoundingClientRect();
+      if (r.top < 0 || r.top > window.innerHeight * 0.5) box.scrollIntoView({ block: "start" });
+    }
     const scroller = [box, ...box.querySelectorAll("*")].find(
       (el) => el.scrollHeight > el.clientHeight + 4 && getComputedStyle(el).overflowY !== "visible"
     );
     if (!scroller) return;
-    const busy = chat.querySelector('[aria-busy="true"]') !== null;
-    const key = chat.dataset.exchanges + (busy ? "b" : "d");
     if (busy) {
-      if (key !== seen) {
-        // A question just went out (maybe from a starter button far below on a phone): bring the chat into view.
-        const r = box.getBoundingClientRect();
-        if (r.top < 0 || r.top > window.innerHeight * 0.5) box.scrollIntoView({ block: "start" });
-      }
       scroller.scrollTop = scroller.scrollHeight;
     } else if (key !== seen) {
       const users = chat.querySelectorAll(".pa-user");
@@ -31,7 +36,20 @@
     }
     seen = key;
   };
-  new MutationObserver(follow).observe(document.body, { childList: true, subtree: true, characterData: true });
+
+  // <html lang> is the UI language the visitor chose (screen readers pick their voice from it). Gradio sets it to
+  // the browser's locale, now and whenever that changes, so it is set back from the header's own `lang`.
+  const syncLang = () => {
+    const head = document.querySelector("#pa-header .pa-head[lang]");
+    const want = head && head.getAttribute("lang");
+    if (want && document.documentElement.getAttribute("lang") !== want) document.documentElement.setAttribute("lang", want);
+  };
+  new MutationObserver(syncLang).observe(document.documentElement, { attributes: true, attributeFilter: ["lang"] });
+  new MutationObserver(() => {
+    follow();
+    syncLang();
+  }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  syncLang();
 
   // Enter sends the question, Shift+Enter starts a new line. Gradio's multi-line box does the opposite (it
   // sends on Shift+Enter, from its keypress handler), so both events are taken before it sees them. An Enter
