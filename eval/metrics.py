@@ -96,6 +96,9 @@ class AnswerScores:
     fact_coverage_with_quotes: float | None = None  # facts found in the answer text or its quotes
     quotes: int = 0
     quotes_verified: int = 0
+    # Quotes found in their source file as read before cleaning (ingest.provenance). `quotes_verified` checks a
+    # quote against the unit it was cut from, which an extractive quote passes by construction; this doesn't.
+    quotes_in_source: int = 0
     validity_correct: bool | None = None
     missing_facts: list[str] = field(default_factory=list)
 
@@ -168,6 +171,8 @@ def mean_answer_scores(scores: Sequence[AnswerScores]) -> dict[str, float | int]
                                           if s.fact_coverage_with_quotes is not None]),
         "quote_verification_rate": sum(s.quotes_verified for s in scores) / quotes if quotes else None,
         "quotes": quotes,
+        "quote_source_rate": sum(s.quotes_in_source for s in scores) / quotes if quotes else None,
+        "quotes_in_source": sum(s.quotes_in_source for s in scores),
         "validity_correct": avg([1.0 if v else 0.0 for v in validity]),
         "n_validity": len(validity),
     }

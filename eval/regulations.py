@@ -69,6 +69,7 @@ def score_set(settings, name: str) -> dict:
         "refusal": result.refusal,
         "validity_correct": result.answers.get("overall", {}).get("validity_correct"),
         "quotes_verified": result.answers.get("overall", {}).get("quote_verification_rate"),
+        "quotes_in_source": result.answers.get("overall", {}).get("quote_source_rate"),
         "hedges": {k: v for k, v in hedges.items() if k != "examples"},
     }
     if eligibility_path.is_file():
@@ -85,7 +86,8 @@ def compilation_row(result, eligibility: dict | None) -> dict:
     """The compilation's own numbers (from the main eval run) in the shape of a regulations set."""
     out: dict = {"retrieval": _scores_by_lang(result), "refusal": result.refusal,
                  "validity_correct": result.answers.get("overall", {}).get("validity_correct"),
-                 "quotes_verified": result.answers.get("overall", {}).get("quote_verification_rate")}
+                 "quotes_verified": result.answers.get("overall", {}).get("quote_verification_rate"),
+                 "quotes_in_source": result.answers.get("overall", {}).get("quote_source_rate")}
     if eligibility:
         out["hedges"] = eligibility.get("hedges")
         out["verdicts"] = eligibility["verdicts"].get("dev")
@@ -109,17 +111,22 @@ def write_regulations_report(report: dict, folder: Path, compilation: dict | Non
         for lang, r in block["retrieval"].items():
             rows.append(f"| {name} | {lang} | {r['R@1']:.3f} | {r['R@5']:.3f} | {r['MRR@10']:.3f} | {r['n']} |")
     rows += ["", "| set | hedged / answered | out of scope refused | answerable refused | validity right | "
-             "verdict right (eligibility set) |", "|---|---|---|---|---|---|"]
+             "verdict right (eligibility set) | quotes found in their source files |", "|---|---|---|---|---|---|---|"]
     for name, block in blocks.items():
         h, ref, v = block.get("hedges") or {}, block.get("refusal") or {}, (block.get("verdicts") or {}).get("all")
         hedged = f"{h['hedged']}/{h['answered']} ({h['hedge_rate']:.1%})" if h else "—"
         out_of_scope = (f"{h['out_of_scope_refused']}/{h['out_of_scope']}" if h
                         else f"{ref.get('refusal_recall', 0):.1%}")
         rows.append(f"| {name} | {hedged} | {out_of_scope} | {ref.get('answerable_refused_rate', 0):.1%} | "
-                    f"{block.get('validity_correct')} | " + (f"{v['verdict']:.2f} (n={v['n']})" if v else "—") + " |")
+                    f"{block.get('validity_correct')} | " + (f"{v['verdict']:.2f} (n={v['n']})" if v else "—") +
+                    f" | {_pct(block.get('quotes_in_source'))} |")
     path = folder / "regulations.md"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+def _pct(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
 
 
 def format_rows(report: dict) -> list[str]:
@@ -131,7 +138,7 @@ def format_rows(report: dict) -> list[str]:
         rows.append(f"{name:<8} hedged {h['hedged']}/{h['answered']} ({h['hedge_rate']:.1%}) · out of scope refused "
                     f"{h['out_of_scope_refused']}/{h['out_of_scope']} · answerable refused "
                     f"{ref.get('answerable_refused_rate', 0):.1%} · validity {block['validity_correct']} · quotes "
-                    f"verified {block['quotes_verified']}")
+                    f"verified {block['quotes_verified']} · in source files {_pct(block.get('quotes_in_source'))}")
         for lang, v in (block.get("verdicts") or {}).items():
             rows.append(f"{name:<8} verdicts {lang}: {v['verdict']:.2f} right, {v['verdict_and_figures']:.2f} with "
                         f"figures (n={v['n']})")

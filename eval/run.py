@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assistant.settings import Settings
+from assistant.types import Citation
 from eval.baseline import CHUNK_OVERLAP, CHUNK_SIZE, Baselines
 from eval.metrics import (
     AnswerScores,
@@ -28,6 +29,8 @@ from eval.metrics import (
     score_ranking,
 )
 from eval.questions import DEFAULT_CORPUS_FILE, QUESTIONS_PATH, EvalQuestion, load_questions
+from ingest.models import Unit
+from ingest.provenance import IndexedSources
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ class QuestionResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     top3: list[str] = field(default_factory=list)  # our top units, "title › locator"
     answer_excerpt: str = ""
+    quotes_not_in_source: list[str] = field(default_factory=list)  # "title locator: quote", for the report
 
 
 @dataclass
@@ -89,12 +93,14 @@ def _grouped(results: Sequence[QuestionResult], system: str) -> dict:
                         "en+mixed": mean_scores(en_mixed)}}
 
 
-def _unit_texts(assistant) -> dict[str, str]:
-    """id -> unit text of the index, to judge citations that don't carry their unit text."""
+def _index_units(assistant) -> dict[str, Unit]:
+    """id -> unit of the index: its text judges citations that don't carry it; its source is the file to find
+    the citation's quote in."""
     try:
-        return {u.id: u.text for u in assistant._load().store.all_units()}
+        return {u.id: u for u in assistant._load().store.all_units()}
     except Exception as e:  # noqa: BLE001 — only a fallback; citations normally carry unit_text
-        log.warning("could not read units from the store (%s); citations are judged by their unit_text", e)
+        log.warning("could not read units from the store (%s); citations are judged by their unit_text and "
+                    "their quotes count as not found in a source file", e)
         return {}
 
 
@@ -115,7 +121,9 @@ def run_eval(settings: Settings, subset: str | None = None, questions_path: Path
     cold_ms = (time.perf_counter() - t0) * 1000
     if not first:
         raise RuntimeError(f"the index in {settings.data_dir} returned nothing; run `policy-assistant ingest`")
-    units_by_id = _unit_texts(assistant)
+    units = _index_units(assistant)
+    units_by_id = {i: u.text for i, u in units.items()}
+    quote_sources = _QuoteSources(IndexedSources(settings), {i: u.source for i, u in units.items()})
 
     baselines = None
     baseline_build_s = 0.0
@@ -136,7 +144,7 @@ def run_eval(settings: Settings, subset: str | None = None, questions_path: Path
         spans = [g.span for g in q.gold]
         if with_answers:
             # ask first: its query embedding is then a cache miss, as for a real visitor's new question
-            _ask(assistant, q, res, units_by_id, stage_ms)
+            _ask(assistant, q, res, units_by_id, stage_ms, quote_sources)
             answer_scores.append(res.answer)
             refused_flags.append(bool(res.refused))
         t0 = time.perf_counter()
@@ -196,8 +204,28 @@ def run_eval(settings: Settings, subset: str | None = None, questions_path: Path
     )
 
 
+@dataclass
+class _QuoteSources:
+    """The indexed source files and which one each unit comes from: where a quote must be found."""
+
+    files: IndexedSources
+    source_of_unit: dict[str, str]
+
+    def check(self, citations: Sequence[Citation], res: QuestionResult) -> int:
+        """How many quotes are found in their source file; the others are noted on `res`."""
+        found = 0
+        for c in citations:
+            if not c.quote.strip():
+                continue
+            if self.files.contains(self.source_of_unit.get(c.id, ""), c.quote):
+                found += 1
+            else:
+                res.quotes_not_in_source.append(f"{c.doc_title} {c.locator}: {c.quote}")
+        return found
+
+
 def _ask(assistant, q: EvalQuestion, res: QuestionResult, units_by_id: dict[str, str],
-         stage_ms: dict[str, list[float]]) -> None:
+         stage_ms: dict[str, list[float]], quote_sources: _QuoteSources) -> None:
     t0 = time.perf_counter()
     answer = assistant.ask(q.question, history=q.history_dicts)
     wall = (time.perf_counter() - t0) * 1000
@@ -209,6 +237,7 @@ def _ask(assistant, q: EvalQuestion, res: QuestionResult, units_by_id: dict[str,
     validity = [(v.doc_title, v.status) for v in answer.validity]
     res.refused = answer.refused
     res.answer = score_answer(q, answer.answer, answer.refused, citations, validity)
+    res.answer.quotes_in_source = quote_sources.check(answer.citations, res)
     res.answer_excerpt = answer.answer[:300]
 
 

@@ -1,7 +1,8 @@
 """Clean a PDF-to-text dump without losing policy text.
 
-Every removal is recorded as an `Artifact`, so "nothing real was dropped" is checkable: the CJK characters of the
-input equal those of the output plus those of the recorded artifacts (see tests/ingest/test_clean.py).
+Every removal is recorded as an `Artifact`, so removals can be audited. That nothing real was dropped is proven
+without that record: tests/removal_proof.py diffs the raw text against the cleaned text and checks every removed
+stretch against patterns of its own (tests/ingest/test_removals.py, test_clean.py).
 
 The artifacts handled here were all found in the default corpus: page numbers on their own lines, running titles
 inserted mid-paragraph (removed by ingest.structure, which knows the titles), spaces between Chinese characters
@@ -21,7 +22,6 @@ _CJKLIKE = _CJK + r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u20
 _SPACES = r"[ \t\u3000\u00a0\u2002\u2003\u200b]+"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJKLIKE}]){_SPACES}|{_SPACES}(?=[{_CJKLIKE}])")
 # Spaces between a digit and a CJK unit also come from justification (`2020 年 12 月`, `500 万元`).
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 PAGE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 TOC_LINE = re.compile(r"(\.{6,}|…{3,}|·{6,})\s*\d{1,4}\s*$")
@@ -29,8 +29,10 @@ WEB_NOISE = [
     re.compile(r"^\s*注册\s*$"),
     re.compile(r"^\s*(其他)?分类.{0,20}\d{4}-\d{2}-\d{2}\s*$"),
     re.compile(r"^\s*其他分类"),
-    re.compile(r"Copyright|©|All Rights Reserved", re.I),
-    re.compile(r"ICP备|增值电信业务经营许可证|公网安备"),
+    # Footers, by their shape: a copyright notice that starts the line with its year, a licence number. A word
+    # alone (a sentence on copyright, a policy on who needs a 增值电信业务经营许可证) is text, not noise.
+    re.compile(r"^\s*(?:Copyright|版权所有)?\s*(?:©|\(c\)|Copyright)\s*\d{4}|All Rights Reserved\.?\s*$", re.I),
+    re.compile(r"ICP备\s*\d+号|公网安备\s*\d+号|增值电信业务经营许可证\s*[:：]"),
     re.compile(r"^\s*编号\s*[:：]\s*[A-Z0-9]+\s*$"),
 ]
 TERMINAL = tuple("。！？；;:：!?")
@@ -66,11 +68,6 @@ class Artifact:
 
     kind: str  # page_number, running_title, title_block, toc, web_noise, front_matter, duplicate, stray_number, markup, history
     text: str
-
-
-def cjk_chars(text: str) -> str:
-    """The CJK ideographs of a text, in order."""
-    return "".join(_CJK_CHAR.findall(text))
 
 
 def heading_kind(line: str) -> str | None:
@@ -141,14 +138,14 @@ def join_broken_lines(lines: list[tuple[str, bool]]) -> list[str]:
     return paragraphs
 
 
-def remove_immediate_repeats(text: str, artifacts: list[Artifact]) -> str:
-    """Remove passages printed twice in a row (≥30 chars, repeated immediately at a sentence boundary)."""
-    out: list[str] = []
+def immediate_repeats(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each passage printed twice in a row: ≥30 chars that repeat, at a sentence boundary, the
+    characters just before them. Shared with ingest.provenance, which must skip exactly these passages."""
+    spans: list[tuple[int, int]] = []
     i = 0
     n = len(text)
     boundary_chars = set("。；;\n")
     while i < n:
-        out.append(text[i])
         i += 1
         if text[i - 1] not in boundary_chars or i + _MIN_REPEAT > n:
             continue
@@ -159,10 +156,22 @@ def remove_immediate_repeats(text: str, artifacts: list[Artifact]) -> str:
         while j != -1:
             length = i - j
             if length >= _MIN_REPEAT and text[i : i + length] == text[j:i]:
-                artifacts.append(Artifact("duplicate", text[i : i + length]))
+                spans.append((i, i + length))
                 i += length
                 break
             j = text.rfind(head, window_start, j)
+    return spans
+
+
+def remove_immediate_repeats(text: str, artifacts: list[Artifact]) -> str:
+    """Remove passages printed twice in a row (see `immediate_repeats`)."""
+    out: list[str] = []
+    position = 0
+    for start, end in immediate_repeats(text):
+        out.append(text[position:start])
+        artifacts.append(Artifact("duplicate", text[start:end]))
+        position = end
+    out.append(text[position:])
     return "".join(out)
 
 

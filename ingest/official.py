@@ -15,8 +15,8 @@ from pathlib import PurePath
 
 from ingest.clean import Artifact, heading_kind
 
-_MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
-_HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # A history line starts with a date (often inside brackets) and ends with what happened on it.
 _HISTORY_LINE = re.compile(
@@ -53,10 +53,10 @@ def strip_markup(lines: list[str], artifacts: list[Artifact]) -> list[str]:
     """Drop Markdown heading marks (`## 第一章 总则` → `第一章 总则`) and whole-line HTML comments."""
     out: list[str] = []
     for line in lines:
-        if _HTML_COMMENT.match(line):
+        if HTML_COMMENT.match(line):
             artifacts.append(Artifact("markup", line.strip()))
             continue
-        mark = _MARKDOWN_HEADING.match(line)
+        mark = MARKDOWN_HEADING.match(line)
         if mark and line.lstrip().startswith("#"):
             artifacts.append(Artifact("markup", mark.group(0).strip()))
             line = line[mark.end():]

@@ -131,17 +131,13 @@ def _strip_title_block(lines: list[str], toc_title: str, artifacts: list[Artifac
     return lines[best:], block
 
 
-def _strip_running_titles(lines: list[str], toc_title: str, artifacts: list[Artifact]) -> tuple[list[str], str | None]:
-    """Remove blocks of short lines, set off by blank lines, that repeat the document's title.
-
-    The PDF printed each document's title as a page header/footer; in the dump it lands mid-paragraph.
-    """
-    out: list[str] = []
-    found: str | None = None
+def running_title_blocks(lines: list[str], title: str) -> list[tuple[int, int]]:
+    """[first, end) line ranges of the blocks of short lines, set off by blank lines, that repeat `title`: the
+    PDF printed each document's title as a page header/footer, and in the dump it lands mid-paragraph."""
+    blocks: list[tuple[int, int]] = []
     index = 0
     while index < len(lines):
         if lines[index].strip() == "" or (index > 0 and lines[index - 1].strip() != ""):
-            out.append(lines[index])
             index += 1
             continue
         end = index
@@ -150,14 +146,25 @@ def _strip_running_titles(lines: list[str], toc_title: str, artifacts: list[Arti
         block = lines[index:end]
         next_is_blank = end >= len(lines) or lines[end].strip() == ""
         short = all(len(line.strip()) <= 60 and "。" not in line for line in block)
-        if next_is_blank and short and _similar("".join(block), toc_title):
-            text = "\n".join(line.strip() for line in block)
-            artifacts.append(Artifact("running_title", text))
-            found = found or text
-            index = end
-            continue
-        out.append(lines[index])
-        index += 1
+        found = next_is_blank and short and _similar("".join(block), title)
+        if found:
+            blocks.append((index, end))
+        index = end if found else index + 1
+    return blocks
+
+
+def _strip_running_titles(lines: list[str], toc_title: str, artifacts: list[Artifact]) -> tuple[list[str], str | None]:
+    """Remove the running titles of `toc_title` (see `running_title_blocks`); returns the lines and the first."""
+    out: list[str] = []
+    found: str | None = None
+    position = 0
+    for start, end in running_title_blocks(lines, toc_title):
+        out.extend(lines[position:start])
+        text = "\n".join(line.strip() for line in lines[start:end])
+        artifacts.append(Artifact("running_title", text))
+        found = found or text
+        position = end
+    out.extend(lines[position:])
     return out, found
 
 
@@ -247,11 +254,27 @@ def _drop_leading_blanks(lines: list[str]) -> list[str]:
     return lines[start:]
 
 
+def _title_line(body: list[str]) -> str | None:
+    """The first line of a single policy file, when it reads as a title (short, not a sentence)."""
+    first = body[0].strip() if body else ""
+    return first if first and len(first) <= 80 and "。" not in first else None
+
+
+def document_headings(lines: list[str], name: str = "") -> list[str]:
+    """The headings whose running titles parse_source removes: a compilation's TOC entries, else the file's
+    title line (or its name). `lines` are the source's lines after strip_markup."""
+    toc, _, _ = _parse_toc(lines)
+    if toc:
+        return [entry.title for entry in toc]
+    title = _title_line(_drop_leading_blanks(lines))
+    return [title] if title else ([PurePath(name).stem] if name else [])
+
+
 def _parse_single(source: SourceText, lines: list[str]) -> ParsedSource:
     artifacts: list[Artifact] = []
     body = _drop_leading_blanks(lines)
-    first = body[0].strip() if body else ""
-    if first and len(first) <= 80 and "。" not in first:
+    first = _title_line(body)
+    if first:
         heading = first
         artifacts.append(Artifact("title_block", first))
         body = body[1:]

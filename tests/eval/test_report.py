@@ -21,7 +21,10 @@ def _result():
         r.retrieval = {"ours": score_ranking(["由7年缩短为5年"], ranked),
                        "dense": score_ranking(["由7年缩短为5年"], ranked[::-1])}
         r.answer = AnswerScores(refused=False, citation_precision=1.0, citation_recall=1.0, fact_coverage=0.5,
-                                fact_coverage_with_quotes=1.0, quotes=2, quotes_verified=2)
+                                fact_coverage_with_quotes=1.0, quotes=2, quotes_verified=2,
+                                quotes_in_source=1 if i == 0 else 2)
+        if i == 0:
+            r.quotes_not_in_source = ["留学回国人员申办上海常住户口实施细则 第四条: (一)在国(境)外高水平大学"]
         r.refused = False
         per_q.append(r)
     meta = {"generated_at": "2026-11-29T10:00:00+00:00", "subset": "fast", "questions": 4, "answerable": 4,
@@ -48,5 +51,11 @@ def test_write_report(tmp_path):
     data = json.loads(paths["json"].read_text(encoding="utf-8"))
     assert data["retrieval"]["ours"]["overall"]["R@5"] == 0.75
     assert data["per_question"][1]["retrieval"]["ours"]["recall"]["5"] == 1.0
+    # verified against their units: all 8; found in their source files: 7, and the one that isn't is named
+    assert data["answers"]["overall"]["quote_verification_rate"] == 1.0
+    assert data["answers"]["overall"]["quote_source_rate"] == 7 / 8
+    assert "| quotes found in their source files | 87.5% of 8 quotes |" in md
+    assert "| quotes found in their source files = 1.00 | 0.875 | **not met** |" in md
+    assert "| q0 | 留学回国人员申办上海常住户口实施细则 第四条: (一)在国(境)外高水平大学 |" in md
     for key in ("recall_by_lang", "latency"):
         assert paths[key].stat().st_size > 5000 and paths[key].read_bytes()[:4] == b"\x89PNG"
