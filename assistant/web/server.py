@@ -57,9 +57,17 @@ def admin_console_served(settings: Settings) -> bool:
     return not settings.kiosk or settings.admin_in_kiosk
 
 
+# Gradio's queue summarises its past events after every request (a pandas DataFrame over up to 10,000 of them: 4 ms
+# of CPU per request at first, 12 ms once the server has served 10,000) for a /monitoring page this app doesn't
+# serve. Summarise rarely and remember fewer events; an operator's own values win (docs/performance.md).
+QUIET_QUEUE_ANALYTICS = {"GRADIO_ANALYTICS_CACHE_FREQUENCY": "100000", "GRADIO_ANALYTICS_MAX_EVENTS": "1000"}
+
+
 def create_server(assistant: Any, settings: Settings) -> FastAPI:
     """FastAPI app with the Gradio app mounted at "/" plus `/gradio.js` and `/healthz`."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    for name, value in QUIET_QUEUE_ANALYTICS.items():  # read when the Blocks' queue is made, just below
+        os.environ.setdefault(name, value)
     limits = VisitorLimits.from_settings(settings)
     blocks = build_app(assistant, settings, limits)
     app = FastAPI(title="policy-assistant", docs_url=None, redoc_url=None, openapi_url=None)
