@@ -35,6 +35,7 @@ TRACKED: dict[str, tuple[str, str]] = {
     "answers.overall.citation_recall": ("min", "refusal.n_answerable"),
     "answers.overall.fact_coverage": ("min", "refusal.n_answerable"),
     "answers.overall.quote_verification_rate": ("min", "answers.overall.quotes"),
+    "answers.overall.quote_source_rate": ("min", "answers.overall.quotes"),
     "answers.overall.validity_correct": ("min", "answers.overall.n_validity"),
     "refusal.refusal_recall": ("min", "refusal.n_out_of_scope"),
     "refusal.answerable_refused_rate": ("max", "refusal.n_answerable"),
