@@ -12,6 +12,7 @@ from ingest.eligibility.quantities import format_quantity
 from ingest.staff_marks import rule_key
 
 AnswerLang = Literal["zh", "en"]  # the language an answer (or a page) is written in
+QueryLang = Literal["zh", "en", "mixed"]  # the language a question is asked in
 VerdictOutcome = Literal["yes", "no", "depends", "not_covered"]
 ValidityStatus = Literal["in_force", "expired", "no_end_date", "not_yet_in_force", "superseded"]
 

@@ -14,7 +14,6 @@ from datetime import date
 from assistant.types import AnswerLang, SearchHit, Validity
 from ingest.records import DocumentInfo, replacements
 
-Lang = AnswerLang
 LASTING_KINDS = ("regulation", "rule")
 
 
@@ -56,14 +55,14 @@ def _zh_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def _amended(v: Validity, lang: Lang) -> str:
+def _amended(v: Validity, lang: AnswerLang) -> str:
     """`，2024年12月31日修正` when this version is later than its effective date (an amended regulation)."""
     if not v.version or (v.effective and v.version <= v.effective):
         return ""
     return f"，{_zh_date(v.version)}修正" if lang == "zh" else f", as amended on {v.version.isoformat()}"
 
 
-def validity_label(v: Validity, lang: Lang) -> str:
+def validity_label(v: Validity, lang: AnswerLang) -> str:
     """A short human label, e.g. "已于2023年12月31日失效" / "expired on 2023-12-31"; a document staff marked as
     replacing another one says so: "现行有效（…；取代《…》）"."""
     label = _status_label(v, lang)
@@ -73,7 +72,7 @@ def validity_label(v: Validity, lang: Lang) -> str:
     return label
 
 
-def _status_label(v: Validity, lang: Lang) -> str:
+def _status_label(v: Validity, lang: AnswerLang) -> str:
     if v.status == "superseded" and v.replaced_by_title:
         if lang == "zh":
             when = f"自{_zh_date(v.replaced_by)}起" if v.replaced_by else ""

@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Literal
 
 from assistant.query.textproc import RESOURCES, STOPWORDS, TextProcessor, has_cjk
+from assistant.types import QueryLang
 
 log = logging.getLogger(__name__)
 
 GLOSSARY = RESOURCES / "glossary.tsv"
 ZH_SYNONYMS = RESOURCES / "zh_synonyms.tsv"
-Lang = Literal["zh", "en", "mixed"]
 
 # Weights of concept sources: glossary > CC-CEDICT phrase > CC-CEDICT word > an unknown Latin word, chosen on the
 # eval set (in-sample there; docs/evaluation.md); the phrase and Latin weights barely move its R@5.
@@ -84,7 +84,7 @@ class Concept:
 
 @dataclass(frozen=True)
 class ExpandedQuery:
-    lang: Lang
+    lang: QueryLang
     concepts: tuple[Concept, ...]
     chinese: str = ""  # a Chinese rendering (first alternative of each concept) for a second dense query
     unmatched: tuple[str, ...] = field(default_factory=tuple)
@@ -115,7 +115,7 @@ def english_words(text: str) -> list[str]:
     return _EN_WORD.findall(text)
 
 
-def detect_language(text: str) -> Lang:
+def detect_language(text: str) -> QueryLang:
     """zh: Chinese (acronyms and numbers allowed); en: no Chinese; mixed: Chinese plus English words."""
     text = unicodedata.normalize("NFKC", text)
     if not has_cjk(text):

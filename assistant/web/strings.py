@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from assistant.types import AnswerLang
-
-Lang = AnswerLang
 LANG_CHOICES: list[tuple[str, str]] = [("中文", "zh"), ("English", "en")]
 # The page's `lang` for each UI language (BCP 47): screen readers choose their voice and pronunciation from it.
 HTML_LANG: dict[str, str] = {"zh": "zh-CN", "en": "en"}
