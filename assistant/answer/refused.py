@@ -18,6 +18,17 @@ def department_of(hits: Sequence[SearchHit], lang: AnswerLang) -> str:
     return "相关政策主管部门或12345市民服务热线" if lang == "zh" else "the responsible department or the 12345 citizen hotline"
 
 
+def scope_reason(scope: OutOfScope, lang: AnswerLang) -> str:
+    """Why an out-of-scope question is not covered, in the answer's language."""
+    if scope.kind == "place":
+        if lang == "zh":
+            return f"已收录的政策都是{scope.home}的规定，不涉及{scope.subject}的政策。"
+        return f"The indexed policies are {scope.home}'s rules; they don't cover {scope.subject}'s."
+    if lang == "zh":
+        return f"已收录的政策最新的是{scope.home}年的，无法回答{scope.subject}年的新变化。"
+    return f"The newest indexed policy dates from {scope.home}; it can't tell what changed in {scope.subject}."
+
+
 def refusal_answer(lang: AnswerLang, hits: Sequence[SearchHit], prompts: PromptLibrary,
                    mode: str = "extractive", notice: str | None = None, standalone_query: str = "",
                    timings: dict[str, float] | None = None, uncovered: Sequence[str] = (),
@@ -26,7 +37,7 @@ def refusal_answer(lang: AnswerLang, hits: Sequence[SearchHit], prompts: PromptL
     naming the question's words they never use) and whom to ask (prompts/refusal.md)."""
     text = prompts.render("refusal", language=lang, closest_title=hits[0].doc_title if hits else "",
                           department=department_of(hits, lang), uncovered=list(uncovered),
-                          reason=scope.reason(lang) if scope else "")
+                          reason=scope_reason(scope, lang) if scope else "")
     return Answer(answer=text, citations=[], refused=True, validity=[], mode=mode,  # type: ignore[arg-type]
                   notice=notice, standalone_query=standalone_query, timings_ms=dict(timings or {}),
                   uncovered_terms=tuple(uncovered), missing_details=tuple(missing))

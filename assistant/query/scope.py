@@ -40,15 +40,6 @@ class OutOfScope:
     subject: str  # 北京 / 2024
     home: str  # what is indexed: the place its documents are about, or the newest year
 
-    def reason(self, lang: str) -> str:
-        if self.kind == "place":
-            if lang == "zh":
-                return f"已收录的政策都是{self.home}的规定，不涉及{self.subject}的政策。"
-            return f"The indexed policies are {self.home}'s rules; they don't cover {self.subject}'s."
-        if lang == "zh":
-            return f"已收录的政策最新的是{self.home}年的，无法回答{self.subject}年的新变化。"
-        return f"The newest indexed policy dates from {self.home}; it can't tell what changed in {self.subject}."
-
 
 def _english(place: str) -> str:
     return _PLACES[place][0].title()

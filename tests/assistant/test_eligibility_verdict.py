@@ -11,6 +11,7 @@ from clause_units import clause_units
 from assistant.answer.compose import checklist, verdict_line
 from assistant.answer.eligibility.facts import merge_facts
 from assistant.answer.eligibility.verdict import decide
+from assistant.answer.refused import scope_reason
 from assistant.query.scope import out_of_scope
 from ingest.eligibility.extract import extract_rules
 from ingest.eligibility.quantities import find_quantities
@@ -116,7 +117,7 @@ def test_every_number_a_verdict_states_is_a_fact_or_a_span_of_a_cited_clause() -
 def test_other_places_and_later_years_are_not_covered(question: str, kind: str) -> None:
     scope = out_of_scope(question, ["上海市引进人才申办本市常住户口办法 上海市人民政府"], date(2021, 6, 1))
     assert scope is not None and scope.kind == kind
-    assert scope.reason("zh") and scope.reason("en")
+    assert scope_reason(scope, "zh") and scope_reason(scope, "en")
 
 
 @pytest.mark.parametrize("question", ["我在北京读的博士，能在上海落户吗？", "首轮融资500万能缩短几年？",
