@@ -98,7 +98,11 @@ def ingest(args: argparse.Namespace) -> dict:
 
     settings = _settings(args)
     inner = build_base_embeddings(settings)
-    originals = [u.context_text() for u in load_units(settings=settings)]
+    from ingest.sentence_store import sentence_passages
+
+    # Everything ingest embeds for an original unit: its context text and its sentences.
+    originals = list(dict.fromkeys(t for u in load_units(settings=settings)
+                                   for t in (u.context_text(), *sentence_passages(u))))
     real = CachedEmbeddings(inner, Path(args.original_cache))  # the existing index's cache: no model work
     wrapper = BenchOnlyReplicaEmbeddings.from_texts(inner, originals, real)
     emb = CachedEmbeddings(wrapper, settings.embedding_cache_path)

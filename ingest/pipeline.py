@@ -26,7 +26,8 @@ from ingest.store import UnitStore
 
 log = logging.getLogger(__name__)
 
-# progress(stage, done, total); stages: "load", "parse", "embed", "store".
+# progress(stage, done, total); stages: "load", "parse", "embed", "store", "sentences" (only when an older index
+# gains its sentences).
 ProgressFn = Callable[[str, int, int], None]
 
 
@@ -201,8 +202,16 @@ def run_ingest(settings: IndexSettings, paths: list[Path] | None = None, prune: 
         if total or deleted:
             store.mark_updated(_index_version(now))
         progress("store", max(1, len(stale)), max(1, len(stale)))
-        # 5. The eligibility rules read out of every indexed clause, stored beside the index.
-        RuleBook.build(store.all_units()).save(settings.data_dir / RULES_FILE)
+        # 5. Sentences of units stored without them (an older index, or an ingest stopped half-way).
+        indexed = store.all_units()
+        missing = store.without_sentences(indexed)
+        for i in range(0, len(missing), batch):
+            store.add_sentences(missing[i:i + batch])
+            progress("sentences", min(len(missing), i + batch), len(missing))
+        if missing and not (total or deleted):
+            store.mark_updated(_index_version(now))
+        # 6. The eligibility rules read out of every indexed clause, stored beside the index.
+        RuleBook.build(indexed).save(settings.data_dir / RULES_FILE)
         report = IngestReport(
             documents=sum(len(p.documents) for p in parsed), units_total=sum(len(p.units) for p in parsed),
             units_written=total, units_deleted=deleted, texts_embedded=emb.embedded_count - embedded_before,

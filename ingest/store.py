@@ -15,6 +15,7 @@ from langchain_core.embeddings import Embeddings
 
 from ingest.models import PolicyDocument, Unit
 from ingest.records import DocumentInfo, doc_info, unit_from_record, unit_metadata
+from ingest.sentence_store import SentenceStore
 from ingest.settings import IndexSettings
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class UnitStore:
         self.settings = settings
         self.client = client
         self._version = self._read_version() if client is not None else ""
+        self.sentences = (SentenceStore.open(client, chroma._collection.name, embeddings,
+                                             {MODEL_KEY: self.model_id}, self._call)
+                          if client is not None else None)
 
     # --- opening -------------------------------------------------------------------------------------
     @classmethod
@@ -132,7 +136,7 @@ class UnitStore:
             # Call this between requests, not while other threads are querying this store.
             self.close()
             fresh = UnitStore.open(self.settings, self.embeddings, create=False)
-            self.chroma, self.client = fresh.chroma, fresh.client
+            self.chroma, self.client, self.sentences = fresh.chroma, fresh.client, fresh.sentences
         self._version = self._read_version()
         return True
 
@@ -156,7 +160,7 @@ class UnitStore:
     # --- writing -------------------------------------------------------------------------------------
     def upsert_units(self, units: list[Unit], docs_by_id: dict[str, PolicyDocument],
                      doc_order: dict[str, int] | None = None) -> int:
-        """Embed (through the cache) and upsert units; returns how many were written."""
+        """Embed (through the cache) and upsert units with their sentences; returns how many units were written."""
         if not units:
             return 0
         order = doc_order or {}
@@ -164,6 +168,8 @@ class UnitStore:
         metas = [unit_metadata(u, docs_by_id.get(u.doc_id), order.get(u.doc_id, 0)) for u in units]
         ids = [u.id for u in units]
         self._call(lambda: self.chroma.add_texts(texts, metadatas=metas, ids=ids))
+        if self.sentences is not None:
+            self.sentences.replace(units)
         return len(units)
 
     def delete_ids(self, ids: Iterable[str]) -> int:
@@ -171,7 +177,20 @@ class UnitStore:
         for i in range(0, len(ids), _PAGE):
             chunk = ids[i:i + _PAGE]
             self._call(lambda chunk=chunk: self.chroma.delete(ids=chunk))
+        if self.sentences is not None:
+            self.sentences.delete_units(ids)
         return len(ids)
+
+    def without_sentences(self, units: list[Unit]) -> list[Unit]:
+        """The stored units that have no sentences yet: an index built before sentences were stored, or an ingest
+        stopped half-way."""
+        if self.sentences is None:
+            return []
+        have = self.sentences.unit_ids()
+        return [u for u in units if u.id not in have]
+
+    def add_sentences(self, units: list[Unit]) -> int:
+        return self.sentences.replace(units) if self.sentences is not None else 0
 
     # --- reading -------------------------------------------------------------------------------------
     def _get_all(self, where: dict | None = None, include: list[str] | None = None) -> dict[str, list]:
@@ -233,6 +252,10 @@ class UnitStore:
         res = self._call(lambda: self.chroma._collection.query(query_embeddings=[vec], n_results=k, where=where,
                                                                include=["distances"]))
         return [(uid, 1.0 - float(dist)) for uid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def nearest_ids_by_sentence(self, vec: list[float], k: int = 10, where: dict | None = None) -> list[str]:
+        """The top-k unit ids ranked by their most similar sentence (empty for a store without sentences)."""
+        return self.sentences.nearest_unit_ids(vec, k, where) if self.sentences is not None else []
 
     def documents(self) -> list[DocumentInfo]:
         """Indexed documents in source order, with their unit counts."""

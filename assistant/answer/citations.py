@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from assistant.query.sentences import normalize
 from assistant.types import Citation, SearchHit
+from ingest.sentences import normalize
 
 # A quote in an LLM answer: 「…」 optionally followed by its source marker [n] (or several: [1][2]).
 _QUOTE = re.compile(r"「([^「」]{1,2000})」((?:\s*\[\d{1,3}\])*)")

@@ -21,8 +21,8 @@ from assistant.answer.validity import validity_for_hits, validity_label
 from assistant.query.crosslingual import ExpandedQuery, detect_language
 from assistant.query.details import states, unstated
 from assistant.query.matching import concept_in, informative_concepts, text_tokens
-from assistant.query.sentences import Sentence, normalize, split_sentences
 from assistant.types import Answer, AnswerLang, Citation, SearchHit, Verdict
+from ingest.sentences import Sentence, normalize, split_sentences
 
 MAX_HITS = 4  # candidate units whose sentences compete (the answer step gets settings.top_k ≤ this)
 MAX_QUOTES = 4

@@ -109,6 +109,8 @@ def ingest_with_progress(settings: Settings, paths: list[Path] | None, prune: bo
         tasks = {stage: bar.add_task(label, total=None) for stage, label in labels.items()}
 
         def progress(stage: str, done: int, total: int) -> None:
+            if stage == "sentences" and stage not in tasks:  # only an index built before sentences were stored
+                tasks[stage] = bar.add_task("Embedding sentences", total=None)
             if stage in tasks:
                 bar.update(tasks[stage], completed=done, total=max(total, 1) if total else 1)
 

@@ -66,6 +66,8 @@ _NUMBER_PATTERNS: list[tuple[re.Pattern[str], object]] = [
 _CEDICT_SKIP = ("cl:", "abbr.", "variant of", "old variant", "see ", "surname", "used in", "also written", "pr.",
                 "(used", "japanese", "taiwan pr", "erhua")
 _PRONOUN_WORDS = {"sth", "sb", "oneself", "one's", "something", "someone", "a", "an", "the"}
+# English pronouns (and their contractions) that CC-CEDICT also lists as abbreviations or names.
+_PRONOUNS = frozenset(["us", "our", "ours", "ourselves", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers", "it's", "its", "your", "yours", "we're", "they're", "you're", "he's", "she's"])  # noqa: SIM905
 
 
 def _fmt(v: float) -> str:
@@ -244,6 +246,8 @@ class CrossLingualExpander:
                 key, src = tuple(stems[i:i + n]), " ".join(words[i:i + n])
                 if key in self.glossary:
                     match = (n, Concept(src, self.glossary[key], W_GLOSSARY, "glossary"))
+                elif n == 1 and words[i] in _PRONOUNS:
+                    break  # alone, a pronoun's dictionary senses are noise: us → 美国, them → 主题, it's → 信息技术
                 elif key in self.cedict:
                     w = W_CEDICT_PHRASE if n > 1 else W_CEDICT_WORD
                     match = (n, Concept(src, self.cedict[key], w, "cedict"))

