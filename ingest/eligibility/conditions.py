@@ -181,6 +181,8 @@ def item_requirements(span: Span) -> list[Requirement]:
     text = span.text
     cuts = [m.start() + 1 for m in re.finditer(r"[；;，,。]\s*或", text[span.start:span.end])]
     if not cuts:
+        cuts = _case_cuts(span)
+    if not cuts:
         conds = conditions_in(span)
         return group(span, conds) if conds else [Requirement(((check_item(span),),))]
     bounds = [span.start, *[span.start + c for c in cuts], span.end]
@@ -189,6 +191,22 @@ def item_requirements(span: Span) -> list[Requirement]:
         conds = conditions_in(Span(span.unit_id, text, a, b))
         options.append(tuple(conds) if conds else (check_item(Span(span.unit_id, text, a, b)),))
     return [Requirement(tuple(options))]
+
+
+# "符合本条第一款前4项条件的人员，…；符合…第5项条件的人员，…": each case has its own requirement
+_CASE = re.compile(r"(?:符合|属于|对于?|凡)[^，,。；;]{0,30}的(?:人员|人才|人|企业|单位|机构)?[，,]")
+
+
+def _case_cuts(span: Span) -> list[int]:
+    """Offsets (into the item) of the cases after the first, when the item opens with a case and every
+    "；" starts another."""
+    body = span.body
+    m = ITEM.match(body)
+    lead = m.end() if m else 0
+    if not _CASE.match(body, lead):
+        return []
+    cuts = [m.end() for m in re.finditer(r"[；;]\s*", body) if _CASE.match(body, m.end())]
+    return cuts
 
 
 def check_item(span: Span) -> Condition:

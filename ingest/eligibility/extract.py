@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.eligibility.conditions import (
     ITEM,
@@ -42,6 +42,7 @@ class _Heading:
     unit: object
     path0: str
     items: list[Span]
+    general: bool = False  # what every applicant must meet, not a route of its own
 
 
 def _marker_style(sentence: str) -> str:
@@ -77,6 +78,7 @@ def extract_rules(units: Sequence) -> list[Rule]:
     """Rules of one document; `units` are its units in document order (objects with id, doc_title,
     locator, heading_path and text)."""
     rules: list[Rule] = []
+    general_lists: list[tuple[Rule, list[tuple[Sequence[Requirement], Waiver | None]]]] = []
     heading: _Heading | None = None
     last: Rule | None = None  # the rule the next sentences of its paragraph may add conditions to
 
@@ -90,9 +92,13 @@ def extract_rules(units: Sequence) -> list[Rule]:
             return
         u = h.unit
         if h.combine == "all":
-            reqs = tuple(h.pre + [r for it in items for r in item_requirements(it)])
+            per_item = [(item_requirements(it), waived_for(it.body)) for it in items]
+            reqs = tuple(h.pre + [r for item_reqs, _ in per_item for r in item_reqs])
             rules.append(Rule(u.id, u.doc_title, u.locator, h.outcome, reqs,  # type: ignore[attr-defined]
-                              tuple(dict.fromkeys([u.id, *(it.unit_id for it in items)]))))  # type: ignore[attr-defined]
+                              tuple(dict.fromkeys([u.id, *(it.unit_id for it in items)])),  # type: ignore[attr-defined]
+                              general=h.general))
+            if h.general:
+                general_lists.append((rules[-1], [(tuple(h.pre), None), *per_item]))
             return
         for it in items:
             conds = conditions_in(it)
@@ -128,11 +134,13 @@ def extract_rules(units: Sequence) -> list[Rule]:
                 close()
             outcome = find_outcome(text, s, e)
             head = _LIST_HEAD.search(sentence)
+            general = False
             if outcome is None and head and re.search(r"户口|落户|补贴|奖励|资助", sentence):
                 # "…申办上海常住户口同时应符合下列条件": a list of requirements for applying
                 m = re.search(r"(?:申办|申请|办理)[^，。；]{0,8}?(?:常住户口|户口|落户)", sentence)
                 if m:
                     outcome = Outcome("apply_hukou", m.group(0), s + m.start(), s + m.end())
+                    general = True
             if outcome is None:
                 if (last is not None and not starts_item and last.unit_id == unit.id
                         and "\n" not in text[last.outcome.end:s]):
@@ -149,7 +157,8 @@ def extract_rules(units: Sequence) -> list[Rule]:
             if head:
                 pre = conditions_in(Span(unit.id, text, s, s + head.start()))
                 heading = _Heading(outcome, "any" if head.group(2) else "all",
-                                   group(Span(unit.id, text, s, s + head.start()), pre), unit, path0, [])
+                                   group(Span(unit.id, text, s, s + head.start()), pre), unit, path0, [],
+                                   general and not head.group(2))
                 last = None
                 continue
             region = Span(unit.id, text, s, outcome.start)
@@ -161,7 +170,64 @@ def extract_rules(units: Sequence) -> list[Rule]:
             rules.append(rule)
             last = rule
     close()
-    return rules
+    return bind_routes(rules, general_lists, {u.id: u.text for u in units})
+
+
+# "(符合下述第四条第一款条件的除外)": an item of the general list that the named article (or one 款 of it) spares
+_WAIVER = re.compile(r"[（(][^（()）]*?(第[一二三四五六七八九十百\d]+条)(?:第([一二三四五六七八九十\d]+)款)?"
+                     r"[^（()）]*?除外[)）]")
+_NUMERALS = "一二三四五六七八九十"
+_HUKOU_ROUTES = {"direct_hukou", "apply_hukou"}
+
+
+@dataclass(frozen=True)
+class Waiver:
+    article: str  # "第四条"
+    paragraph: int | None  # 1 for "第一款"; None: the whole article
+
+
+def waived_for(item: str) -> Waiver | None:
+    m = _WAIVER.search(item)
+    if not m:
+        return None
+    n = m.group(2)
+    paragraph = None if n is None else int(n) if n.isdigit() else _NUMERALS.index(n[-1]) + 1 + 10 * ("十" in n[:-1])
+    return Waiver(m.group(1), paragraph)
+
+
+def _paragraph_of(text: str, at: int) -> int:
+    """Which numbered paragraph of its article an offset lies in: "（二）…" is the second."""
+    lines = text[:at].split("\n")
+    return max(1, sum(bool(ITEM.match(line)) for line in lines))
+
+
+def bind_routes(rules: list[Rule], general_lists: Sequence[tuple[Rule, Sequence[tuple[Sequence[Requirement],
+                Waiver | None]]]], texts: dict[str, str]) -> list[Rule]:
+    """Every hukou route of the document carries the requirements of its general list, except the items
+    that name the route's article (or its paragraph) as an exception."""
+    if not general_lists:
+        return rules
+
+    def spared(rule: Rule, waiver: Waiver | None) -> bool:
+        if waiver is None or not rule.locator.startswith(waiver.article):
+            return False
+        return waiver.paragraph is None or _paragraph_of(texts.get(rule.unit_id, ""), rule.outcome.start) \
+            == waiver.paragraph
+
+    out = []
+    for rule in rules:
+        if rule.general or rule.outcome.kind not in _HUKOU_ROUTES:
+            out.append(rule)
+            continue
+        inherited: list[Requirement] = []
+        sources: list[str] = []
+        for general, parts in general_lists:
+            kept = [r for reqs, waiver in parts if not spared(rule, waiver) for r in reqs]
+            if kept:
+                inherited += kept
+                sources.append(general.locator)
+        out.append(replace(rule, inherited=tuple(inherited), inherited_from="、".join(dict.fromkeys(sources))))
+    return out
 
 
 def _is_label(body: str) -> bool:

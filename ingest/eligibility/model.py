@@ -63,6 +63,12 @@ class Rule:
     outcome: Outcome
     requirements: tuple[Requirement, ...]
     unit_ids: tuple[str, ...] = field(default=())  # every unit the rule's spans come from (heading + items)
+    # A document's list of what every applicant must meet ("申办…户口同时应符合下列条件") is a rule of its own
+    # (general) and also binds the document's routes: each route carries those requirements (inherited) and
+    # the locator they come from, so a route that is met but fails the age limit of the general list is unmet.
+    general: bool = False
+    inherited: tuple[Requirement, ...] = field(default=())
+    inherited_from: str = ""
 
     @property
     def conditions(self) -> list[Condition]:
@@ -72,4 +78,5 @@ class Rule:
         return {"unit_id": self.unit_id, "doc_title": self.doc_title, "locator": self.locator,
                 "outcome": self.outcome.to_json(),
                 "requirements": [[[c.to_json() for c in option] for option in r.options]
-                                 for r in self.requirements]}
+                                 for r in self.requirements],
+                "general": self.general, "general_requirements_from": self.inherited_from or None}

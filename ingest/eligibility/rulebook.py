@@ -101,7 +101,16 @@ def _fields(obj: object) -> dict:
 def _rule_to_store(r: Rule) -> dict:
     return {"unit_id": r.unit_id, "doc_title": r.doc_title, "locator": r.locator, "unit_ids": list(r.unit_ids),
             "outcome": _fields(r.outcome),
-            "requirements": [[[_fields(c) for c in option] for option in req.options] for req in r.requirements]}
+            "requirements": _requirements_to_store(r.requirements), "general": r.general,
+            "inherited": _requirements_to_store(r.inherited), "inherited_from": r.inherited_from}
+
+
+def _requirements_to_store(requirements: Sequence[Requirement]) -> list:
+    return [[[_fields(c) for c in option] for option in req.options] for req in requirements]
+
+
+def _requirements_from_store(stored: list) -> tuple[Requirement, ...]:
+    return tuple(Requirement(tuple(tuple(_condition(c) for c in option) for option in req)) for req in stored)
 
 
 def _condition(d: dict) -> Condition:
@@ -109,6 +118,6 @@ def _condition(d: dict) -> Condition:
 
 
 def _rule_from_store(d: dict) -> Rule:
-    reqs = tuple(Requirement(tuple(tuple(_condition(c) for c in option) for option in req))
-                 for req in d["requirements"])
-    return Rule(d["unit_id"], d["doc_title"], d["locator"], Outcome(**d["outcome"]), reqs, tuple(d["unit_ids"]))
+    return Rule(d["unit_id"], d["doc_title"], d["locator"], Outcome(**d["outcome"]),
+                _requirements_from_store(d["requirements"]), tuple(d["unit_ids"]), d["general"],
+                _requirements_from_store(d["inherited"]), d["inherited_from"])

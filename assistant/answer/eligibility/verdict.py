@@ -42,13 +42,16 @@ def rank(rule: Rule) -> float:
     return 40.0 + (o.value or 0.0) / 1e9
 
 
-def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts: Sequence[Fact]) -> bool:
+def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts: Sequence[Fact],
+             strict: bool = False) -> bool:
     if c.kind != f.kind:
         return False
     if c.kind in ("role", "credential"):
         return c.level == f.level
     if c.topics and f.topics:
         return bool(c.topics & f.topics)
+    if strict:
+        return False  # a general requirement is judged only by a fact about the same thing
     # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant
     # (the rule's conditions of this kind are all about one thing, and the visitor gave one such figure).
     same_kind = [x for x in rule_conditions if x.kind == c.kind]
@@ -66,9 +69,9 @@ def _described(c: Condition, terms: Sequence[str]) -> CheckedCondition:
 
 
 def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
-           terms: Sequence[str] = ()) -> CheckedCondition:
+           terms: Sequence[str] = (), strict: bool = False) -> CheckedCondition:
     if c.kind == "other":
-        return _described(c, terms)
+        return CheckedCondition(c, "unknown") if strict else _described(c, terms)
     if c.kind == "role":
         stated = [f for f in facts if f.kind == "role"]
         same = [f for f in stated if f.level == c.level]
@@ -96,7 +99,7 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
     if c.kind not in _NUMERIC or c.value is None or c.op is None:
         return CheckedCondition(c, "unknown")
     for f in facts:
-        if not _matches(c, f, rule_conditions, facts):
+        if not _matches(c, f, rule_conditions, facts, strict):
             continue
         wanted = c.qualifiers & set(EXCLUSIVE_QUALIFIERS)
         stated = f.qualifiers & set(EXCLUSIVE_QUALIFIERS)
@@ -114,9 +117,9 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
     shown: list[CheckedCondition] = []
     statuses: list[Status] = []
     used: set[int] = set()
-    for req in rule.requirements:
-        options = [[_check(c, facts, everything, terms) for c in option] for option in req.options]
-        used |= {id(x.fact) for o in options for x in o if x.fact is not None and x.status != "unknown"}
+    own = len(rule.requirements)
+    for n, req in enumerate((*rule.requirements, *rule.inherited)):
+        options = [[_check(c, facts, everything, terms, strict=n >= own) for c in option] for option in req.options]
         option_status = ["unmet" if any(x.status == "unmet" for x in o) else
                          "met" if all(x.status == "met" for x in o) else "unknown" for o in options]
         measurable_unmet = any(s == "unmet" for s in option_status)
@@ -133,6 +136,9 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
             # Every measurable route fails; a route the facts can't test ("企业挂牌上市") is only listed.
             failing = [o for o, s in zip(options, option_status, strict=True) if s == "unmet"]
             chosen, status = min(failing, key=lambda o: sum(x.status == "unmet" for x in o)), "unmet"
+        if n >= own and status == "unknown":
+            continue  # the general list's requirements count once the facts decide them; not all listed to check
+        used |= {id(x.fact) for o in options for x in o if x.fact is not None and x.status != "unknown"}
         statuses.append(status)  # type: ignore[arg-type]
         shown.extend(chosen)
     if "unmet" in statuses:
