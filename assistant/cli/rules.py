@@ -50,7 +50,10 @@ def rules(ctx: typer.Context,
         for req in r.requirements:
             options = [" & ".join(_condition(c) for c in option) for option in req.options]
             rows.append(" | ".join(options))
-        table.add_row(Text(f"《{r.doc_title}》 {r.locator}"), Text(r.outcome.text),
+        if r.inherited_from:
+            rows.append(f"and the general requirements of {r.inherited_from} that the visitor's facts decide")
+        outcome = r.outcome.text + ("\n(what every applicant must meet)" if r.general else "")
+        table.add_row(Text(f"《{r.doc_title}》 {r.locator}"), Text(outcome),
                       Text("\n".join(f"• {row}" for row in rows) or "—"))
     console.print(table)
 
