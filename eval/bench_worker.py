@@ -23,6 +23,14 @@ from eval.metrics import percentiles  # noqa: E402
 
 
 def _peak_rss_mb() -> float:
+    """This process's own peak resident memory. Not getrusage's ru_maxrss: Linux carries the parent's peak across
+    fork and exec into it, so a worker started by a bench that had just embedded a corpus would report that."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)  # kB
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
 
 
@@ -64,7 +72,11 @@ def serve(args: argparse.Namespace) -> dict:
             ask_ms.append((time.perf_counter() - t) * 1000)
             for k, v in answer.timings_ms.items():
                 stages.setdefault(k, []).append(float(v))
-        assistant = PolicyAssistant(settings)  # fresh query cache for the next pass
+        # A fresh query cache for the next pass; the old assistant goes first, so the peak memory is one
+        # serving process's, not two models side by side.
+        del assistant
+        gc.collect()
+        assistant = PolicyAssistant(settings)
         assistant.ask("留学回国人员落户需要什么条件？")
     search_ms: list[float] = []
     if questions:

