@@ -193,20 +193,19 @@ def item_requirements(span: Span) -> list[Requirement]:
     return [Requirement(tuple(options))]
 
 
-# "符合本条第一款前4项条件的人员，…；符合…第5项条件的人员，…": each case has its own requirement
+# "符合本条第一款前4项条件的人员，…；符合…第5项条件的人员，…": each case is an alternative of the item
 _CASE = re.compile(r"(?:符合|属于|对于?|凡)[^，,。；;]{0,30}的(?:人员|人才|人|企业|单位|机构)?[，,]")
 
 
 def _case_cuts(span: Span) -> list[int]:
-    """Offsets (into the item) of the cases after the first, when the item opens with a case and every
-    "；" starts another."""
+    """Offsets (into the item) of the cases after the first: the item opens with a case, and each "；" that
+    starts another case cuts it."""
     body = span.body
     m = ITEM.match(body)
     lead = m.end() if m else 0
     if not _CASE.match(body, lead):
         return []
-    cuts = [m.end() for m in re.finditer(r"[；;]\s*", body) if _CASE.match(body, m.end())]
-    return cuts
+    return [m.end() for m in re.finditer(r"[；;]\s*", body) if _CASE.match(body, m.end())]
 
 
 def check_item(span: Span) -> Condition:
