@@ -29,6 +29,7 @@ from ingest.eligibility.conditions import (
 )
 from ingest.eligibility.model import Outcome, Requirement, Rule
 from ingest.eligibility.outcomes import find_outcome
+from ingest.eligibility.quantities import chinese_number
 
 _MATERIALS = re.compile(r"^\s*(?:证明材料|申请材料|申办材料|所需材料|需提交)")
 # "同时符合下列条件", "符合下列条件之一", and the statutes' "有下列情形之一的" (any one of the items).
@@ -176,7 +177,6 @@ def extract_rules(units: Sequence) -> list[Rule]:
 # "(符合下述第四条第一款条件的除外)": an item of the general list that the named article (or one 款 of it) spares
 _WAIVER = re.compile(r"[（(][^（()）]*?(第[一二三四五六七八九十百\d]+条)(?:第([一二三四五六七八九十\d]+)款)?"
                      r"[^（()）]*?除外[)）]")
-_NUMERALS = "一二三四五六七八九十"
 _HUKOU_ROUTES = {"direct_hukou", "apply_hukou"}
 
 
@@ -191,7 +191,7 @@ def waived_for(item: str) -> Waiver | None:
     if not m:
         return None
     n = m.group(2)
-    paragraph = None if n is None else int(n) if n.isdigit() else _NUMERALS.index(n[-1]) + 1 + 10 * ("十" in n[:-1])
+    paragraph = None if n is None else int(n) if n.isdigit() else int(chinese_number(n) or 1)
     return Waiver(m.group(1), paragraph)
 
 
