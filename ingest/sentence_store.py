@@ -71,13 +71,13 @@ class SentenceStore:
             self._call(lambda chunk=chunk: self.chroma._collection.delete(where={"unit_id": {"$in": chunk}}))
 
     def unit_ids(self) -> set[str]:
-        """The units that have sentences stored."""
+        """The units that have sentences stored (read from the record ids, which name their unit)."""
         found: set[str] = set()
         offset = 0
         while True:
             page = self._call(lambda offset=offset: self.chroma._collection.get(limit=_PAGE, offset=offset,
-                                                                                include=["metadatas"]))
-            found.update((m or {}).get("unit_id", "") for m in page["metadatas"] or [])
+                                                                                include=[]))
+            found.update(_unit_of(record_id) for record_id in page["ids"])
             if len(page["ids"]) < _PAGE:
                 return found
             offset += _PAGE
@@ -89,5 +89,9 @@ class SentenceStore:
         # Ids only: a record's id names its unit, and fetching metadata as well makes the query several times slower.
         res = self._call(lambda: self.chroma._collection.query(query_embeddings=[vec], n_results=k * FETCH_FACTOR,
                                                                where=where, include=[]))
-        ranked = dict.fromkeys(record_id.rsplit("#", 1)[0] for record_id in res["ids"][0])
+        ranked = dict.fromkeys(_unit_of(record_id) for record_id in res["ids"][0])
         return list(ranked)[:k]
+
+
+def _unit_of(record_id: str) -> str:
+    return record_id.rsplit("#", 1)[0]
