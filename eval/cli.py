@@ -215,12 +215,21 @@ def loadtest(ctx: typer.Context,
              sessions: Annotated[int, typer.Option("--sessions", min=1, max=500,
                                                    help="Concurrent visitor sessions (3 questions each).")] = 50,
              timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds allowed per request.")] = 120.0,
+             server_code: Annotated[Path | None, typer.Option(
+                 "--server-code", exists=True, file_okay=False,
+                 help="Serve from this checkout of the code instead (a baseline in the same run).")] = None,
+             warm: Annotated[bool, typer.Option(
+                 "--warm", help="Run the load once untimed first, so the server has seen every question.")] = False,
              data_dir: DataDirOption = None) -> None:
-    """Concurrent sessions through the Gradio API on loopback: errors, wrong-session answers, p50/p95 latency."""
+    """Concurrent sessions through the Gradio API on loopback: errors, wrong-session answers, p50/p95 latency,
+    throughput and the server's CPU time per answer."""
     from eval.load_test import run_load_test
 
     with user_errors():
-        report = run_load_test(get_settings(ctx, data_dir), sessions, timeout)
+        try:
+            report = run_load_test(get_settings(ctx, data_dir), sessions, timeout, server_code, warm)
+        except (ValueError, RuntimeError) as exc:
+            fail(str(exc))
     console.print(Text(report.format()))
     if report.errors or report.mismatches:
         raise typer.Exit(1)

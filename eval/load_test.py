@@ -1,35 +1,41 @@
-"""Load test: N concurrent visitor sessions through the Gradio API (gradio_client) against the real app on loopback.
+"""Load test: N concurrent visitor sessions through the Gradio queue against the real app on loopback.
 
-Each session is one gradio_client.Client (its own Gradio session) asking three questions in order: a topic
+Each session has its own Gradio session hash (its own conversation) and asks three questions in order: a topic
 question, a follow-up that only makes sense with that topic ("那配偶可以随迁吗？"), then another question. Even
 sessions use the `/chat_json` endpoint, odd ones the streamed `/chat` endpoint. Every reply is compared with the
 answer the same PolicyAssistant gives, computed beforehand one at a time, to that session's own conversation:
 an answer or a history delivered to the wrong session shows up as a mismatch. Latency is per request, wall time
 from submit to the final answer, measured with all sessions running at once.
 
-Run: `policy-assistant loadtest --sessions 50` or `python -m eval.load_test --sessions 50` (starts its own server
-on 127.0.0.1 over the index in the data dir; offline extractive mode unless an LLM is configured).
+The sessions speak the queue protocol the chat page's JavaScript speaks (eval/gradio_queue.py), all on one event
+loop, and the app runs in a process of its own (eval/served_app.py), so the figures are the server's and the report
+can give its CPU time per answer.
+
+Run: `policy-assistant loadtest --sessions 50` or `python -m eval.load_test --sessions 50` (serves the app on
+127.0.0.1 over the index in the data dir; offline extractive mode unless an LLM is configured). `--warm` runs the
+load once untimed first; `--server-code DIR` serves another checkout of the code over the same index, for a
+baseline in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import asyncio
 import json
 import logging
 import os
 import statistics
-import threading
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.settings import Settings
 from assistant.types import Turn
+from eval.gradio_queue import call, endpoint_indexes, new_session_hash
 from eval.questions import EVAL_DATA
+from eval.served_app import process_cpu_seconds, process_peak_mb, reset_peak_memory, served_app
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +84,11 @@ class LoadReport:
     followups_needing_history: int  # follow-ups whose answer differs when asked without the history
     followup_pairs: int
     calls: list[CallResult] = field(default_factory=list)
+    server_cpu_s: float | None = None  # the server process's CPU time during the load, when it runs on its own
+    driver_cpu_s: float | None = None  # this process's (the visitors') CPU time during the load
+    server_peak_mb: float | None = None  # the server process's peak resident memory during the load
+    server_pid: int | None = None
+    warm: bool = False
 
     @property
     def p50_ms(self) -> float:
@@ -97,9 +108,22 @@ class LoadReport:
             f"max {max(lat) if lat else float('nan'):.0f} ms",
             f"follow-up check: {self.followup_pairs} topic/follow-up pairs, {self.distinct_followups} distinct "
             f"expected follow-up answers, {self.followups_needing_history} of them change without the history",
+            *self._cpu_lines(),
             *[f"  error: {e}" for e in self.errors[:10]],
             *[f"  mismatch: {m}" for m in self.mismatches[:10]],
         ])
+
+    def _cpu_lines(self) -> list[str]:
+        if self.server_cpu_s is None:
+            return []
+        answered = max(1, len(self.latencies_ms))
+        line = (f"server ({'warm: the load ran once before' if self.warm else 'cold: no question asked before'}): "
+                f"CPU {self.server_cpu_s:.1f} s, {1000 * self.server_cpu_s / answered:.0f} ms per answer")
+        if self.server_peak_mb is not None:
+            line += f"; peak memory during the load {self.server_peak_mb:.0f} MB"
+        if self.driver_cpu_s is not None:
+            line += f"; the visitors' side: CPU {self.driver_cpu_s:.1f} s"
+        return [line]
 
 
 def _percentile(values: Sequence[float], pct: float) -> float:
@@ -139,38 +163,25 @@ def expected_answers(assistant: Any, plans: Sequence[SessionPlan], max_history_t
     return out
 
 
-def _run_session(url: str, plan: SessionPlan, start: threading.Barrier, timeout_s: float) -> list[CallResult]:
-    from gradio_client import Client
-
-    t0 = time.perf_counter()
-    try:
-        client = Client(url, verbose=False, download_files=False)
-    except Exception as exc:  # noqa: BLE001 — a session that can't even connect is an error to report
-        start.abort()
-        return [CallResult(plan.index, 0, plan.endpoint, time.perf_counter() - t0,
-                           error=f"connect: {type(exc).__name__}: {exc}")]
-    try:
-        return _ask_all(client, plan, start, timeout_s)
-    finally:
-        client.close()
-
-
-def _ask_all(client: Any, plan: SessionPlan, start: threading.Barrier, timeout_s: float) -> list[CallResult]:
+async def _session(client: Any, url: str, indexes: dict[str, int], plan: SessionPlan, start: asyncio.Event,
+                   timeout_s: float) -> list[CallResult]:
+    """One visitor: its own session hash, its questions in order, each waiting for the previous answer."""
+    session_hash = new_session_hash()
+    await start.wait()
     results: list[CallResult] = []
-    # Every session connected: then all ask at once. (A broken barrier = another session failed to connect,
-    # reported there; this one still runs.)
-    with contextlib.suppress(threading.BrokenBarrierError):
-        start.wait(timeout_s)
     for turn, q in enumerate(plan.questions):
         t0 = time.perf_counter()
         try:
-            out = client.submit(q, api_name=plan.endpoint).result(timeout=timeout_s)
+            # The chat endpoints' second input is the session's state, which the server fills in.
+            out = await asyncio.wait_for(call(client, url, indexes[plan.endpoint.lstrip("/")], [q, None],
+                                              session_hash), timeout_s)
             dt = time.perf_counter() - t0
             if plan.endpoint == "/chat_json":
-                ids = tuple(c["id"] for c in out["citations"])
-                results.append(CallResult(plan.index, turn, plan.endpoint, dt, answer=out["answer"], citation_ids=ids))
+                ids = tuple(c["id"] for c in out[0]["citations"])
+                results.append(CallResult(plan.index, turn, plan.endpoint, dt, answer=out[0]["answer"],
+                                          citation_ids=ids))
             else:
-                results.append(CallResult(plan.index, turn, plan.endpoint, dt, answer=out))
+                results.append(CallResult(plan.index, turn, plan.endpoint, dt, answer=out[0]))
         except Exception as exc:  # noqa: BLE001 — every failure is counted and reported, not raised
             results.append(CallResult(plan.index, turn, plan.endpoint, time.perf_counter() - t0,
                                       error=f"{type(exc).__name__}: {exc}"))
@@ -178,11 +189,48 @@ def _ask_all(client: Any, plan: SessionPlan, start: threading.Barrier, timeout_s
     return results
 
 
+async def _drive(urls: list[str], plans: list[SessionPlan], timeout_s: float,
+                 server_pid: int | None) -> tuple[list[CallResult], float, float | None, float | None]:
+    """All sessions at once over one connection pool: (calls, wall seconds, the server's CPU seconds and peak
+    memory in MB during the load, each None when unknown)."""
+    import httpx
+
+    pool_limits = httpx.Limits(max_connections=2 * len(plans) + 10, max_keepalive_connections=2 * len(plans))
+    async with httpx.AsyncClient(timeout=httpx.Timeout(timeout_s), limits=pool_limits) as client:
+        indexes: dict[str, dict[str, int]] = {}
+        for url in urls:
+            try:
+                indexes[url] = await endpoint_indexes(client, url)
+            except Exception as exc:  # noqa: BLE001 — an app that can't even be read fails every session
+                calls = [CallResult(p.index, 0, p.endpoint, 0.0, error=f"connect: {type(exc).__name__}: {exc}")
+                         for p in plans]
+                return calls, 0.0, None, None
+        start = asyncio.Event()
+        # Pairs of sessions per url: each replica gets both endpoints.
+        tasks = [asyncio.create_task(_session(client, urls[(p.index // 2) % len(urls)],
+                                              indexes[urls[(p.index // 2) % len(urls)]], p, start, timeout_s))
+                 for p in plans]
+        peak_known = reset_peak_memory(server_pid)
+        cpu0 = process_cpu_seconds(server_pid)
+        t0 = time.perf_counter()
+        start.set()
+        done = await asyncio.gather(*tasks)
+        wall = time.perf_counter() - t0
+        cpu1 = process_cpu_seconds(server_pid)
+        peak = process_peak_mb(server_pid) if peak_known else None
+    server_cpu = cpu1 - cpu0 if cpu0 is not None and cpu1 is not None else None
+    return [c for calls in done for c in calls], wall, server_cpu, peak
+
+
 def run_load(assistant: Any, url: str | Sequence[str], settings: Settings, sessions: int = 50,
-             timeout_s: float = 120.0, questions_path: Path = QUESTIONS_PATH) -> LoadReport:
+             timeout_s: float = 120.0, questions_path: Path = QUESTIONS_PATH,
+             server_pid: int | None = None, warm: bool = False) -> LoadReport:
     """Drive `sessions` concurrent sessions against the app at `url` and check every reply against `assistant`.
 
-    Several urls (app replicas over one Chroma server) get the sessions round-robin, two at a time."""
+    Several urls (app replicas over one Chroma server) get the sessions round-robin, two at a time. With
+    `server_pid` (a server in a process of its own) the report also gives the server's CPU time per answer and its
+    peak memory. `warm`: the same load runs once untimed first, so every question's embedding is in the server's
+    cache (a server answering in the same process as `assistant` is warm anyway)."""
     urls = [url] if isinstance(url, str) else list(url)
     plans = plan_sessions(sessions, questions_path)
     expected = expected_answers(assistant, plans, settings.max_history_turns)
@@ -190,13 +238,11 @@ def run_load(assistant: Any, url: str | Sequence[str], settings: Settings, sessi
     followups = {expected[p].answer for p in pairs}
     needing_history = sum(1 for p in pairs if assistant.ask(p[1]).answer != expected[p].answer)
 
-    barrier = threading.Barrier(len(plans))
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=len(plans), thread_name_prefix="load-session") as pool:
-        futures = [pool.submit(_run_session, urls[(p.index // 2) % len(urls)], p, barrier, timeout_s)
-                   for p in plans]  # pairs of sessions per url: each replica gets both endpoints
-        calls = [c for f in futures for c in f.result(timeout=timeout_s * 4)]
-    wall = time.perf_counter() - t0
+    if warm:
+        asyncio.run(_drive(urls, plans, timeout_s, None))
+    driver_cpu0 = time.process_time()
+    calls, wall, server_cpu, server_peak = asyncio.run(_drive(urls, plans, timeout_s, server_pid))
+    driver_cpu = time.process_time() - driver_cpu0
 
     errors = [f"session {c.session} turn {c.turn} ({c.endpoint}): {c.error}" for c in calls if c.error]
     mismatches = []
@@ -210,56 +256,23 @@ def run_load(assistant: Any, url: str | Sequence[str], settings: Settings, sessi
     return LoadReport(sessions=len(plans), requests=len(calls), errors=errors, mismatches=mismatches,
                       latencies_ms=[c.seconds * 1000 for c in calls if not c.error], wall_s=wall,
                       concurrency_limit=settings.concurrency_limit, distinct_followups=len(followups),
-                      followups_needing_history=needing_history, followup_pairs=len(pairs), calls=calls)
+                      followups_needing_history=needing_history, followup_pairs=len(pairs), calls=calls,
+                      server_cpu_s=server_cpu, driver_cpu_s=driver_cpu if server_pid is not None else None,
+                      server_peak_mb=server_peak, warm=warm, server_pid=server_pid)
 
 
-def serve_in_thread(assistant: Any, settings: Settings) -> tuple[str, Callable[[], None]]:
-    """The real app (assistant.web.server.create_server) on a free loopback port; returns (url, stop)."""
-    import socket
-    import urllib.request
-
-    import uvicorn
-
-    from assistant.web.server import create_server
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_server(assistant, settings.model_copy(update={"host": "127.0.0.1", "port": port}))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True, name="load-test-server")
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the app at {url} did not start within 60 s") from None
-            time.sleep(0.1)
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(15)
-
-    return url, stop
-
-
-def run_load_test(settings: Settings, sessions: int = 50, timeout_s: float = 120.0) -> LoadReport:
-    """Start the app on loopback over settings' index, run the load, stop the app."""
+def run_load_test(settings: Settings, sessions: int = 50, timeout_s: float = 120.0,
+                  server_code: Path | None = None, warm: bool = False) -> LoadReport:
+    """Serve the app over settings' index in a process of its own (from `server_code`, another checkout, if
+    given), run the load from this one, stop the app."""
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ["HF_HUB_OFFLINE"] = "1"  # gradio_client asks the HF hub otherwise; this runs offline
+    os.environ["HF_HUB_OFFLINE"] = "1"
     from assistant.service import PolicyAssistant
 
     assistant = PolicyAssistant(settings)
     assistant.warm_up()
-    url, stop = serve_in_thread(assistant, settings)
-    try:
-        return run_load(assistant, url, settings, sessions, timeout_s)
-    finally:
-        stop()
+    with served_app(settings, server_code) as app:
+        return run_load(assistant, app.url, settings, sessions, timeout_s, server_pid=app.pid, warm=warm)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,12 +280,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    parser.add_argument("--warm", action="store_true", help="run the load once untimed first")
+    parser.add_argument("--server-code", type=Path, default=None,
+                        help="serve from this checkout of the code instead (a baseline in the same run)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings()
     if args.data_dir:
         settings = settings.model_copy(update={"data_dir": args.data_dir})
-    report = run_load_test(settings, args.sessions, args.timeout)
+    report = run_load_test(settings, args.sessions, args.timeout, args.server_code, args.warm)
     print(report.format())  # noqa: T201 — a command that prints its numbers
     return 0 if not report.errors and not report.mismatches else 1
 
