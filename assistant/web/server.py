@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from assistant.web.app import _theme, build_app
 from assistant.web.kiosk import page_css, page_js
 from assistant.web.limits import VisitorLimits
+from assistant.web.page_headers import PageHeaders
 from assistant.web.request_limits import BodyLimits
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-UPLOAD_ROUTE = "/gradio_api/upload"
 LOCAL_ORIGIN_REGEX = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 LOCAL_FRAME_SOURCES = ["http://localhost:*", "http://127.0.0.1:*", "https://localhost:*", "https://127.0.0.1:*"]
 
@@ -85,22 +85,7 @@ def create_server(assistant: Any, settings: Settings) -> FastAPI:
         app.include_router(build_router(console))
         app.add_exception_handler(NotLoggedIn, not_logged_in_handler(console))
 
-    @app.middleware("http")
-    async def no_uploads(request, call_next):  # type: ignore[no-untyped-def]
-        # The visitor page has no file input, so nothing may be uploaded through Gradio's upload route: refused
-        # before the body is read, so nothing reaches the disk.
-        if request.url.path.rstrip("/").endswith(UPLOAD_ROUTE):
-            return JSONResponse({"error": "uploads are not accepted by this page"}, status_code=403)
-        return await call_next(request)
-
-    @app.middleware("http")
-    async def security_headers(request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        admin = request.url.path.startswith("/admin")
-        response.headers["Content-Security-Policy"] = admin_csp if admin else csp
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+    app.add_middleware(PageHeaders, csp=csp, admin_csp=admin_csp)
 
     # A parent CORSMiddleware makes Gradio skip its own CORS handling, so this allowlist is the one that applies.
     app.add_middleware(
