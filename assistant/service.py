@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.answer.chain import AnswerChain
 from assistant.answer.prompts import PromptLibrary
+from assistant.process_memory import release_freed_memory
 from assistant.query.textproc import default_processor
 from assistant.refusal.answerability import AnswerabilityModel
 from assistant.rwlock import ReadWriteLock
@@ -152,6 +153,7 @@ class PolicyAssistant:
         """Load everything and run one query, so the first visitor doesn't wait for jieba or the model."""
         self._load()
         self.ask("上海市居住证积分")
+        release_freed_memory()  # loading's temporary buffers (assistant/process_memory.py)
 
     @property
     def mode(self) -> str:
