@@ -56,6 +56,7 @@ class BenchResult:
     latency: dict = field(default_factory=dict)
     cold: list[dict] = field(default_factory=list)
     scale: list[ScalePoint] = field(default_factory=list)
+    web: list[dict] = field(default_factory=list)  # the load test through the served app, cold then warm
     notes: list[str] = field(default_factory=list)
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -89,6 +90,23 @@ def _ensure_index(settings: Settings, tmp: Path) -> Settings:
     log.info("no index in %s; ingesting the default corpus into %s", settings.data_dir, fresh.data_dir)
     run_ingest(fresh)
     return fresh
+
+
+def _web_load(settings: Settings, sessions: int = 50) -> list[dict]:
+    """`policy-assistant loadtest` on the default corpus: a freshly served app (cold), then warm."""
+    from eval.load_test import run_load_test
+
+    rows = []
+    for warm in (False, True):
+        log.info("bench: load test, %d sessions, %s", sessions, "warm" if warm else "cold")
+        report = run_load_test(settings.model_copy(update={"chroma_host": None}), sessions, warm=warm)
+        rows.append({"warm": warm, "sessions": report.sessions, "requests": report.requests,
+                     "errors": len(report.errors), "wrong_session": len(report.mismatches),
+                     "throughput_rps": round(report.requests / max(report.wall_s, 1e-9), 1),
+                     "p50_ms": round(report.p50_ms), "p95_ms": round(report.p95_ms),
+                     "server_cpu_ms_per_answer": round(1000 * (report.server_cpu_s or 0) / max(1, report.requests)),
+                     "server_peak_mb": round(report.server_peak_mb or 0)})
+    return rows
 
 
 def _scale_point(settings: Settings, factor: int, mode: str, corpus_dir: Path, work: Path,
@@ -142,6 +160,7 @@ def run_bench(settings: Settings, factors: list[int], with_server: bool = True, 
                                 "first_ask_ms": c["first_ask_ms"], "peak_rss_mb": c["peak_rss_mb"]})
         result.latency = _worker(["serve", *_settings_args(base), "--limit", "-1", "--rounds", str(rounds),
                                   "--tracemalloc"])
+        result.web = _web_load(base)
         corpus_root = work / "corpora"
         for factor in factors:
             corpus_dir = corpus_root / f"x{factor}"
@@ -163,10 +182,12 @@ def median_of(values: list[float]) -> float:
 
 def to_json(result: BenchResult) -> dict:
     return {"generated_at": result.generated_at, "ingest": result.ingest, "latency": result.latency,
-            "cold": result.cold, "scale": [asdict(p) for p in result.scale], "notes": result.notes}
+            "cold": result.cold, "scale": [asdict(p) for p in result.scale], "web": result.web,
+            "notes": result.notes}
 
 
 def from_json(data: dict) -> BenchResult:
     return BenchResult(ingest=data["ingest"], latency=data["latency"], cold=data["cold"],
-                       scale=[ScalePoint(**p) for p in data["scale"]], notes=list(data.get("notes", [])),
+                       scale=[ScalePoint(**p) for p in data["scale"]], web=list(data.get("web", [])),
+                       notes=list(data.get("notes", [])),
                        generated_at=data.get("generated_at", ""))

@@ -70,6 +70,18 @@ def markdown(result: BenchResult, chart: str | None) -> str:
                   f"{c['first_ask_ms']} | {c['peak_rss_mb']} |" for c in result.cold]
         lines += ["", f"Median process → first answer: "
                   f"{median_of([c['process_to_first_answer_s'] for c in result.cold]):.2f} s.", ""]
+    if result.web:
+        lines += ["## Through the web: `policy-assistant loadtest --sessions 50`", "",
+                  "The app served in a process of its own; 50 visitors ask 3 questions each, all at once, through "
+                  "Gradio's queue (eval/load_test.py). Cold: a freshly started server, every question new to it. "
+                  "Warm: the same load once more, every query embedding cached. Latency = submit → final answer, "
+                  "queueing included.", "",
+                  "| server | requests | errors | wrong session | answers/s | p50 ms | p95 ms | "
+                  "server CPU ms per answer | server peak MB |", "|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"| {'warm' if w['warm'] else 'cold'} | {w['requests']} | {w['errors']} | {w['wrong_session']} | "
+                  f"{w['throughput_rps']} | {w['p50_ms']} | {w['p95_ms']} | {w['server_cpu_ms_per_answer']} | "
+                  f"{w['server_peak_mb']} |" for w in result.web]
+        lines.append("")
     if result.scale:
         lines += ["## Scale: corpus replicated as distinct synthetic documents", "",
                   "Replica vectors come from a **bench-only** embeddings wrapper (original unit's real vector + "
