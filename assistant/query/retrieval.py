@@ -33,6 +33,7 @@ from assistant.query.versions import asks_about_versions
 from assistant.settings import Settings
 from assistant.types import SearchHit
 from ingest.eligibility.rulebook import RULES_FILE, RuleBook
+from ingest.embed import embed_queries
 from ingest.records import Successor, replacements
 from ingest.staff_marks import load_marks
 
@@ -191,12 +192,11 @@ class HybridRetriever:
             ids = {i for i in ids if in_force(idx.docs[i], today)}
         return ids
 
-    def _dense(self, text: str, allowed: set[str] | None, by_sentence: bool = False) -> dict[str, list[str]]:
-        """Units nearest to the query's vector, and (by_sentence) units ranked by their nearest sentence."""
+    def _dense(self, vec: list[float], allowed: set[str] | None, by_sentence: bool = False) -> dict[str, list[str]]:
+        """Units nearest to a query vector, and (by_sentence) units ranked by their nearest sentence."""
         if allowed is not None and not allowed:
             return {}
         where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
-        vec = self.embeddings.embed_query(text)
         k = self.weights.candidates
         out = {"units": [uid for uid, _ in self.store.nearest_ids(vec, k=k, where=where)]}
         if by_sentence:
@@ -215,10 +215,11 @@ class HybridRetriever:
         # better than with one short Chinese sentence, so a question in another language sends its Chinese
         # rendering there.
         rendered = expanded.lang != "zh" and bool(expanded.chinese.strip())
-        dense = self._dense(query, allowed, by_sentence=not rendered)
+        vectors = embed_queries(self.embeddings, [query, expanded.chinese] if rendered else [query])
+        dense = self._dense(vectors[0], allowed, by_sentence=not rendered)
         lists: dict[str, list[str]] = {"dense": dense.get("units", [])}
         if rendered:
-            dense_zh = self._dense(expanded.chinese, allowed, by_sentence=True)
+            dense_zh = self._dense(vectors[1], allowed, by_sentence=True)
             lists["dense_zh"] = dense_zh.get("units", [])
             lists["dense_sentences"] = dense_zh.get("sentences", [])
         else:

@@ -94,3 +94,26 @@ def test_sentence_transformers_passage_prefix_changes_model_id() -> None:
     b = SentenceTransformerEmbeddings("BAAI/bge-m3", query_prefix="query: ", passage_prefix="passage: ")
     assert a.model_id == "sentence-transformers/BAAI/bge-m3"
     assert b.model_id != a.model_id and "passage: " in b.model_id
+
+
+def test_queries_embedded_together_match_one_at_a_time_and_the_cache_serves_repeats(tmp_path: Path) -> None:
+    """An English question and its Chinese rendering go to the model in one call (retrieval does this): the
+    vectors are the ones single calls give, and a question already in the query cache isn't embedded again."""
+    settings = Settings(data_dir=tmp_path / "data", _env_file=None)
+    fast = FastE5Embeddings(settings.embedding_models_path)
+    calls: list[list[str]] = []
+
+    class RecordingFastE5(FastE5Embeddings):  # the real model; it only records what it was asked to embed
+        def embed_queries(self, texts: list[str]) -> list[list[float]]:
+            calls.append(list(texts))
+            return super().embed_queries(texts)
+
+    english, chinese = "Who can apply for Shanghai hukou?", "申办 上海 常住户口"
+    alone = [fast.embed_query(english), fast.embed_query(chinese)]
+    cache = CachedEmbeddings(RecordingFastE5(settings.embedding_models_path), tmp_path / "c.sqlite")
+    together = cache.embed_queries([english, chinese])
+    assert calls == [[english, chinese]]  # one call of the model for both
+    assert min(cos(a, b) for a, b in zip(alone, together, strict=True)) > 0.9999
+    again = cache.embed_queries([chinese, "Who may apply for a talent subsidy?"])
+    assert calls[-1] == ["Who may apply for a talent subsidy?"]  # the cached one is not embedded again
+    assert again[0] == together[1]
