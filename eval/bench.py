@@ -57,6 +57,7 @@ class BenchResult:
     cold: list[dict] = field(default_factory=list)
     scale: list[ScalePoint] = field(default_factory=list)
     web: list[dict] = field(default_factory=list)  # the load test through the served app, cold then warm
+    first_web_answers: dict = field(default_factory=dict)  # one question, then another, right after a start
     notes: list[str] = field(default_factory=list)
     generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
@@ -90,6 +91,35 @@ def _ensure_index(settings: Settings, tmp: Path) -> Settings:
     log.info("no index in %s; ingesting the default corpus into %s", settings.data_dir, fresh.data_dir)
     run_ingest(fresh)
     return fresh
+
+
+FIRST_QUESTIONS = ("居住证积分怎么算", "留学生落户要什么条件")
+
+
+def _first_web_answers(settings: Settings) -> dict:
+    """Two questions through a freshly served app, one after the other: what the first visitor after a start
+    waits, beside the next one."""
+    import asyncio
+
+    import httpx
+
+    from eval.gradio_queue import call, endpoint_indexes, new_session_hash
+    from eval.served_app import served_app
+
+    async def ask(url: str) -> list[int]:
+        async with httpx.AsyncClient(timeout=120) as client:
+            index = (await endpoint_indexes(client, url))["chat_json"]
+            times = []
+            for question in FIRST_QUESTIONS:
+                t0 = time.perf_counter()
+                await call(client, url, index, [question, None], new_session_hash())
+                times.append(round(1000 * (time.perf_counter() - t0)))
+            return times
+
+    log.info("bench: first answers through a freshly served app")
+    with served_app(settings.model_copy(update={"chroma_host": None})) as app:
+        first, second = asyncio.run(ask(app.url))
+    return {"first_ms": first, "second_ms": second}
 
 
 def _web_load(settings: Settings, sessions: int = 50) -> list[dict]:
@@ -160,6 +190,7 @@ def run_bench(settings: Settings, factors: list[int], with_server: bool = True, 
                                 "first_ask_ms": c["first_ask_ms"], "peak_rss_mb": c["peak_rss_mb"]})
         result.latency = _worker(["serve", *_settings_args(base), "--limit", "-1", "--rounds", str(rounds),
                                   "--tracemalloc"])
+        result.first_web_answers = _first_web_answers(base)
         result.web = _web_load(base)
         corpus_root = work / "corpora"
         for factor in factors:
@@ -183,11 +214,12 @@ def median_of(values: list[float]) -> float:
 def to_json(result: BenchResult) -> dict:
     return {"generated_at": result.generated_at, "ingest": result.ingest, "latency": result.latency,
             "cold": result.cold, "scale": [asdict(p) for p in result.scale], "web": result.web,
-            "notes": result.notes}
+            "first_web_answers": result.first_web_answers, "notes": result.notes}
 
 
 def from_json(data: dict) -> BenchResult:
     return BenchResult(ingest=data["ingest"], latency=data["latency"], cold=data["cold"],
                        scale=[ScalePoint(**p) for p in data["scale"]], web=list(data.get("web", [])),
+                       first_web_answers=dict(data.get("first_web_answers", {})),
                        notes=list(data.get("notes", [])),
                        generated_at=data.get("generated_at", ""))

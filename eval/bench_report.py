@@ -82,6 +82,10 @@ def markdown(result: BenchResult, chart: str | None) -> str:
                   f"{w['throughput_rps']} | {w['p50_ms']} | {w['p95_ms']} | {w['server_cpu_ms_per_answer']} | "
                   f"{w['server_peak_mb']} |" for w in result.web]
         lines.append("")
+    if result.first_web_answers:
+        first = result.first_web_answers
+        lines += [f"First answer through a freshly served app (`/chat_json`): {first['first_ms']} ms; the next "
+                  f"question: {first['second_ms']} ms.", ""]
     if result.scale:
         lines += ["## Scale: corpus replicated as distinct synthetic documents", "",
                   "Replica vectors come from a **bench-only** embeddings wrapper (original unit's real vector + "
