@@ -19,7 +19,6 @@ import hashlib
 import logging
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.settings import Settings
+from eval.served_app import free_port, process_peak_mb
 
 log = logging.getLogger(__name__)
 
@@ -119,17 +119,11 @@ def dir_size_mb(path: Path) -> float:
     return round(total / 1024 / 1024, 2)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class ChromaServerProcess:
     """A `chroma run` subprocess on loopback, started and stopped by the benchmark itself."""
 
     def __init__(self, path: Path, host: str = "127.0.0.1") -> None:
-        self.path, self.host, self.port = Path(path), host, _free_port()
+        self.path, self.host, self.port = Path(path), host, free_port()
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> ChromaServerProcess:
@@ -153,15 +147,8 @@ class ChromaServerProcess:
 
     def peak_rss_mb(self) -> float:
         """High-water RSS of the server process (Linux /proc), 0 if unknown."""
-        if self.proc is None:
-            return 0.0
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-        except OSError:
-            pass
-        return 0.0
+        peak = process_peak_mb(self.proc.pid) if self.proc is not None else None
+        return round(peak, 1) if peak is not None else 0.0
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -14,6 +14,7 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
+import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -25,12 +26,11 @@ from eval.metrics import percentiles  # noqa: E402
 def _peak_rss_mb() -> float:
     """This process's own peak resident memory. Not getrusage's ru_maxrss: Linux carries the parent's peak across
     fork and exec into it, so a worker started by a bench that had just embedded a corpus would report that."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)  # kB
-    except OSError:
-        pass
+    from eval.served_app import process_peak_mb  # here, not at the top: the top's imports are timed
+
+    peak = process_peak_mb(os.getpid())
+    if peak is not None:
+        return round(peak, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
 
 

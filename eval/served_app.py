@@ -30,7 +30,7 @@ class ServedApp:
     pid: int
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -83,7 +83,7 @@ def reset_peak_memory(pid: int | None) -> bool:
 def served_app(settings: Settings, code_dir: Path | None = None) -> Iterator[ServedApp]:
     """`serve` over settings' data dir (never ingesting); stopped on exit. The environment is passed on, so the
     server reads the same settings as this process."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "assistant.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port),
                "--no-ingest", "--data-dir", str(settings.data_dir)]
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1"}
