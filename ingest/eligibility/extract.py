@@ -116,6 +116,10 @@ def extract_rules(units: Sequence) -> list[Rule]:
             sentence = text[s:e]
             starts_item = bool(ITEM.match(sentence))
             if _MATERIALS.match(sentence):
+                if last is not None and last.unit_id == unit.id and rules and rules[-1] is last:
+                    proved = proved_requirements(Span(unit.id, text, s, e), last)
+                    if proved:
+                        rules[-1] = replace(last, requirements=last.requirements + tuple(proved))
                 last = None
                 continue
             if heading is not None:
@@ -172,6 +176,26 @@ def extract_rules(units: Sequence) -> list[Rule]:
             last = rule
     close()
     return bind_routes(rules, general_lists, {u.id: u.text for u in units})
+
+
+_PROOF = re.compile(r"[^、，,；;：:]*?证明")  # one document of a materials list: "…从业时间不低于3年的证明"
+
+
+def proved_requirements(materials: Span, rule: Rule) -> list[Requirement]:
+    """Thresholds that a rule's list of proofs names and its own sentence does not: "证明材料：股东证明、创业投资领域
+    从业时间不低于3年的证明" after a route makes three years in the field one more requirement of it. Only
+    numbers with a comparison word count, and one the rule already states (a proof of "持续投资满1年") adds
+    nothing."""
+    stated = {(c.kind, c.op, c.value) for c in rule.conditions}
+    found: list[Requirement] = []
+    for m in _PROOF.finditer(materials.text, materials.start, materials.end):
+        proof = Span(materials.unit_id, materials.text, m.start(), m.end())
+        new = [c for c in conditions_in(proof, stated_only=True) if c.value is not None
+               and (c.kind, c.op, c.value) not in stated]
+        if new:
+            found += group(proof, new)
+            stated |= {(c.kind, c.op, c.value) for c in new}
+    return found
 
 
 # "(符合下述第四条第一款条件的除外)": an item of the general list that the named article (or one 款 of it) spares

@@ -100,6 +100,22 @@ def test_a_later_sentence_and_a_parenthesis_add_conditions() -> None:
     assert capital and capital[0].value == 2_000_000
 
 
+def test_a_threshold_named_only_in_the_list_of_proofs_is_a_requirement() -> None:
+    """"证明材料：…从业时间不低于5年的证明" after a route requires five years in the field; a proof of what the route
+    already states ("持续经营满2年") adds nothing, and the list does not reach the next route."""
+    text = ("本区孵化器的合伙人，已在本区累计投资2000万元的，可以申请一次性奖励最高50万元。\n"
+            "证明材料：合伙协议、孵化服务领域从业时间不低于5年的证明、投资协议等。\n"
+            "在本区持续经营满2年、年营业收入达到3000万元的企业，可以申请房租补贴最高20万元。\n"
+            "证明材料：持续经营满2年的证明、纳税证明等。\n"
+            "年纳税额达到500万元的企业，可以申请人才公寓。")
+    partner, rent, flat = _rules(text)
+    assert _numeric(partner) == {("amount", ">=", 20_000_000), ("duration", ">=", 60)}
+    [proof] = [c for c in partner.conditions if c.kind == "duration"]
+    assert text[proof.start:proof.end] == proof.text and "从业时间不低于5年" in proof.text
+    assert _numeric(rent) == {("duration", ">=", 24), ("amount", ">=", 30_000_000)}
+    assert _numeric(flat) == {("amount", ">=", 5_000_000)}
+
+
 def _madeup_units(folder: Path):
     loaded = load_sources(sorted(folder.glob("*.md")), Settings(_env_file=None))
     assert not loaded.skipped
