@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F  # noqa: N812
 
-from ingest.e5fast.file_format import ModelFile, Sizes
+from ingest.e5fast.file_format import ModelFile, Sizes, linear_shapes
 
 
 class _Layer(nn.Module):
@@ -54,11 +54,10 @@ def _load(model: ModelFile) -> _Encoder:
     enc = _Encoder(s)
     with torch.no_grad():
         for i, layer in enumerate(enc.layers):
-            for module, key, rows, cols in ((layer.q, "q", s.hidden, s.hidden), (layer.k, "k", s.hidden, s.hidden),
-                                            (layer.v, "v", s.hidden, s.hidden),
-                                            (layer.attn_out, "ao", s.hidden, s.hidden),
-                                            (layer.ffn_in, "fi", s.ffn, s.hidden),
-                                            (layer.ffn_out, "fo", s.hidden, s.ffn)):
+            modules = {"q": layer.q, "k": layer.k, "v": layer.v, "ao": layer.attn_out, "fi": layer.ffn_in,
+                       "fo": layer.ffn_out}
+            for key, (rows, cols) in linear_shapes(s).items():
+                module = modules[key]
                 module.weight.copy_(torch.from_numpy(model.q4(f"l{i}.{key}.w", rows, cols)))
                 module.bias.copy_(torch.from_numpy(model.f32(f"l{i}.{key}.b", (rows,))))
             for norm, key in ((layer.attn_norm, "aln"), (layer.out_norm, "oln")):

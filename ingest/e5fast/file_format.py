@@ -69,6 +69,12 @@ def dequantize_q4(raw: np.ndarray, rows: int, cols: int) -> np.ndarray:
     return (values.astype(np.float32) * scale).reshape(rows, cols)
 
 
+def linear_shapes(s: Sizes) -> dict[str, tuple[int, int]]:
+    """Each transformer layer's linear weights as the file names them (`l{layer}.{key}.w`): key → (out, in)."""
+    return {"q": (s.hidden, s.hidden), "k": (s.hidden, s.hidden), "v": (s.hidden, s.hidden),
+            "ao": (s.hidden, s.hidden), "fi": (s.ffn, s.hidden), "fo": (s.hidden, s.ffn)}
+
+
 @dataclass
 class ModelFile:
     sizes: Sizes

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.e5fast.file_format import QK, ModelFile
+from ingest.e5fast.file_format import QK, ModelFile, linear_shapes
 
 INT8_COMPUTE = 4  # MatMulNBits' accuracy level (onnxruntime contrib ops): 0 computes in float32, 4 in int8
-LINEAR_KEYS = ("q", "k", "v", "ao", "fi", "fo")
 
 
 def repack_q4(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -37,21 +36,18 @@ def repack_q4(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _linear_weights(model: ModelFile) -> dict[str, tuple[str, int, int]]:
     """Digest of each linear layer's float weight as PyTorch exports it ([in, out]) → (name, out, in)."""
-    s = model.sizes
-    shapes = {"q": (s.hidden, s.hidden), "k": (s.hidden, s.hidden), "v": (s.hidden, s.hidden),
-              "ao": (s.hidden, s.hidden), "fi": (s.ffn, s.hidden), "fo": (s.hidden, s.ffn)}
     found = {}
-    for layer in range(s.layers):
-        for key in LINEAR_KEYS:
-            name, (rows, cols) = f"l{layer}.{key}.w", shapes[key]
+    for layer in range(model.sizes.layers):
+        for key, (rows, cols) in linear_shapes(model.sizes).items():
+            name = f"l{layer}.{key}.w"
             weight = np.ascontiguousarray(model.q4(name, rows, cols).T)
             found[hashlib.sha256(weight.tobytes()).hexdigest()] = (name, rows, cols)
     return found
 
 
-def pack_graph(float_graph: Path, model: ModelFile, out: Path, accuracy_level: int = INT8_COMPUTE) -> int:
+def pack_graph(float_graph: Path, model: ModelFile, out: Path, accuracy_level: int = INT8_COMPUTE) -> None:
     """Write `float_graph` with each MatMul by a linear layer's weight replaced by MatMulNBits over that layer's
-    Q4_0 blocks; returns how many were replaced. The weights are matched by value (the exporter renames them)."""
+    Q4_0 blocks. The weights are matched by value (the exporter renames them); a layer not found is an error."""
     import onnx
     from onnx import helper, numpy_helper
 
@@ -78,7 +74,7 @@ def pack_graph(float_graph: Path, model: ModelFile, out: Path, accuracy_level: i
                                       K=cols, N=rows, bits=4, block_size=QK, accuracy_level=accuracy_level))
         dropped.add(weight.name)
         replaced += 1
-    expected = model.sizes.layers * len(LINEAR_KEYS)
+    expected = model.sizes.layers * len(linear_shapes(model.sizes))
     if replaced != expected:
         raise ValueError(f"found {replaced} of the {expected} linear layers in {float_graph.name}")
     del graph.node[:]
@@ -89,4 +85,3 @@ def pack_graph(float_graph: Path, model: ModelFile, out: Path, accuracy_level: i
     if not any(opset.domain == "com.microsoft" for opset in graph_model.opset_import):
         graph_model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     onnx.save(graph_model, str(out))
-    return replaced
