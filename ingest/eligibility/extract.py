@@ -104,7 +104,8 @@ def extract_rules(units: Sequence) -> list[Rule]:
         for it in items:
             conds = conditions_in(it)
             reqs = group(it, conds) if conds else [Requirement(((check_item(it),),))]
-            rules.append(Rule(u.id, u.doc_title, u.locator, h.outcome, tuple(h.pre + reqs),  # type: ignore[attr-defined]
+            locator = item_locator(u.locator, it.text, it.start) if it.unit_id == u.id else u.locator  # type: ignore[attr-defined]
+            rules.append(Rule(u.id, u.doc_title, locator, h.outcome, tuple(h.pre + reqs),  # type: ignore[attr-defined]
                               tuple(dict.fromkeys([u.id, it.unit_id]))))  # type: ignore[attr-defined]
 
     for unit in units:
@@ -171,11 +172,32 @@ def extract_rules(units: Sequence) -> list[Rule]:
             for m in PARENS.finditer(text, outcome.end, e):  # "…安家补贴（须签订5年以上劳动合同）"
                 tail = Span(unit.id, text, m.start() + 1, m.end() - 1)
                 reqs += group(tail, conditions_in(tail))
-            rule = Rule(unit.id, unit.doc_title, unit.locator, outcome, tuple(reqs), (unit.id,))
+            rule = Rule(unit.id, unit.doc_title, item_locator(unit.locator, text, s), outcome, tuple(reqs),
+                        (unit.id,))
             rules.append(rule)
             last = rule
     close()
     return bind_routes(rules, general_lists, {u.id: u.text for u in units})
+
+
+_ARTICLE_MARK = re.compile(r"^[一二三四五六七八九十百]{1,4}、")
+
+
+def item_locator(unit_locator: str, text: str, at: int) -> str:
+    """The locator of the item a rule is read from, when its line starts one: "七、" inside a unit that joins
+    "六、–八、"; "第四条（二）" for the second paragraph of 第四条. A unit already located to its items keeps its
+    locator."""
+    line_start = text.rfind("\n", 0, at) + 1
+    m = ITEM.match(text[line_start:])
+    if not m:
+        return unit_locator
+    mark = m.group(0).strip()
+    if _ARTICLE_MARK.match(mark):  # an article of its own, as the unit's locator names them
+        return mark if _ARTICLE_MARK.match(unit_locator) else unit_locator
+    if re.search(r"[（(]", unit_locator) or _ARTICLE_MARK.match(unit_locator) and "–" not in unit_locator:
+        return unit_locator
+    number = mark.strip("（()）、.．")
+    return f"{unit_locator}（{number}）" if not number.isdigit() else f"{unit_locator}{number}."
 
 
 _PROOF = re.compile(r"[^、，,；;：:]*?证明")  # one document of a materials list: "…从业时间不低于3年的证明"

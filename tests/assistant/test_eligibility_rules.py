@@ -116,6 +116,16 @@ def test_a_threshold_named_only_in_the_list_of_proofs_is_a_requirement() -> None
     assert _numeric(flat) == {("amount", ">=", 5_000_000)}
 
 
+def test_a_rule_is_located_to_the_item_it_is_read_from() -> None:
+    """Two routes in one article cite their own paragraphs, so "不能按（一）…但可以按（二）" names two places."""
+    text = ("（一）获得博士学位的人员，全职来本区工作后可直接申办落户。\n"
+            "（二）获得硕士学位的人员，缴纳社会保险费满6个月后可申办落户。")
+    doctor, master = _rules(text)
+    assert (doctor.locator, master.locator) == ("第1条（一）", "第1条（二）")
+    [plain] = _rules("在本区工作满3年的人员，可申办落户。")
+    assert plain.locator == "第1条"  # no item, the article
+
+
 def _madeup_units(folder: Path):
     loaded = load_sources(sorted(folder.glob("*.md")), Settings(_env_file=None))
     assert not loaded.skipped
