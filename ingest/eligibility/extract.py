@@ -194,7 +194,7 @@ def item_locator(unit_locator: str, text: str, at: int) -> str:
     mark = m.group(0).strip()
     if _ARTICLE_MARK.match(mark):  # an article of its own, as the unit's locator names them
         return mark if _ARTICLE_MARK.match(unit_locator) else unit_locator
-    if re.search(r"[（(]", unit_locator) or _ARTICLE_MARK.match(unit_locator) and "–" not in unit_locator:
+    if re.search(r"[（(–]", unit_locator) or _ARTICLE_MARK.match(unit_locator):  # items, a range, or "四、"
         return unit_locator
     number = mark.strip("（()）、.．")
     return f"{unit_locator}（{number}）" if not number.isdigit() else f"{unit_locator}{number}."
