@@ -166,7 +166,7 @@ def test_llm_gets_the_verdict_as_checked_facts_and_it_leads_the_answer(indexed_s
     answer = _final(list(_assistant(indexed_settings, standin).stream(VERDICT_QUESTION)))
     prompt = standin.received[-1][-1]["content"]
     checked = prompt.split("<checked_verdict>")[1].split("</checked_verdict>")[0]
-    assert "不能直接申办" in checked and "10%" in checked and "六、–八、" in checked  # verdict with its locator
+    assert "不能直接申办" in checked and "10%" in checked and "（八、）" in checked  # verdict with its item's locator
     assert "✗" in checked and "（您：6%）" in checked  # each condition's status, with the visitor's figure
     assert answer.mode == "llm" and answer.verdict is not None and answer.verdict.outcome == "no"
     assert answer.answer.startswith("不能直接申办")  # the computed verdict leads, as offline
