@@ -120,7 +120,7 @@ class Answer:
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # amount, percent, duration, multiple, count, age, role, credential
+    kind: str  # amount, percent, duration, multiple, count, age, role, credential, description, order
     value: float
     text: str  # as the visitor wrote it
     topics: frozenset[str] = frozenset()
@@ -135,7 +135,7 @@ class Fact:
         return (self.kind, self.level, self.topics)
 
     def display(self, lang: str) -> str:
-        if self.kind in ("role", "credential"):
+        if self.kind in ("role", "credential", "description", "order"):
             return self.text
         shown = format_quantity(self.kind, self.value, lang)
         if self.more:
@@ -160,6 +160,8 @@ class RuleCheck:
     status: Status  # met / unmet / unknown
     conditions: tuple[CheckedCondition, ...]  # the conditions the checklist shows (the chosen option each)
     facts_used: int = 0  # how many of the visitor's facts decided one of its conditions, in any option
+    # unknown conditions of a requirement whose other options the facts fail: what the verdict turns on
+    undecided: tuple[CheckedCondition, ...] = ()
 
     @property
     def unmet(self) -> list[CheckedCondition]:

@@ -27,6 +27,8 @@ from ingest.eligibility.conditions import (
     group,
     item_requirements,
 )
+from ingest.eligibility.family import member_rules
+from ingest.eligibility.locators import item_locator
 from ingest.eligibility.model import Outcome, Requirement, Rule
 from ingest.eligibility.outcomes import find_outcome
 from ingest.eligibility.quantities import chinese_number
@@ -78,6 +80,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def extract_rules(units: Sequence) -> list[Rule]:
     """Rules of one document; `units` are its units in document order (objects with id, doc_title,
     locator, heading_path and text)."""
+    units = list(units)
+    locators = {u.id: u.locator for u in units}  # a list's items may continue in the next unit
     rules: list[Rule] = []
     general_lists: list[tuple[Rule, list[tuple[Sequence[Requirement], Waiver | None]]]] = []
     heading: _Heading | None = None
@@ -104,7 +108,7 @@ def extract_rules(units: Sequence) -> list[Rule]:
         for it in items:
             conds = conditions_in(it)
             reqs = group(it, conds) if conds else [Requirement(((check_item(it),),))]
-            locator = item_locator(u.locator, it.text, it.start) if it.unit_id == u.id else u.locator  # type: ignore[attr-defined]
+            locator = item_locator(locators.get(it.unit_id, u.locator), it.text, it.start)  # type: ignore[attr-defined]
             rules.append(Rule(u.id, u.doc_title, locator, h.outcome, tuple(h.pre + reqs),  # type: ignore[attr-defined]
                               tuple(dict.fromkeys([u.id, it.unit_id]))))  # type: ignore[attr-defined]
 
@@ -167,6 +171,11 @@ def extract_rules(units: Sequence) -> list[Rule]:
                                    general and not head.group(2))
                 last = None
                 continue
+            members = member_rules(unit, text, s, outcome, item_locator(unit.locator, text, s))
+            if members:
+                rules.extend(members)
+                last = None
+                continue
             region = Span(unit.id, text, s, outcome.start)
             reqs = group(region, conditions_in(region))
             for m in PARENS.finditer(text, outcome.end, e):  # "…安家补贴（须签订5年以上劳动合同）"
@@ -178,26 +187,6 @@ def extract_rules(units: Sequence) -> list[Rule]:
             last = rule
     close()
     return bind_routes(rules, general_lists, {u.id: u.text for u in units})
-
-
-_ARTICLE_MARK = re.compile(r"^[一二三四五六七八九十百]{1,4}、")
-
-
-def item_locator(unit_locator: str, text: str, at: int) -> str:
-    """The locator of the item a rule is read from, when its line starts one: "七、" inside a unit that joins
-    "六、–八、"; "第四条（二）" for the second paragraph of 第四条. A unit already located to its items keeps its
-    locator."""
-    line_start = text.rfind("\n", 0, at) + 1
-    m = ITEM.match(text[line_start:])
-    if not m:
-        return unit_locator
-    mark = m.group(0).strip()
-    if _ARTICLE_MARK.match(mark):  # an article of its own, as the unit's locator names them
-        return mark if _ARTICLE_MARK.match(unit_locator) else unit_locator
-    if re.search(r"[（(–]", unit_locator) or _ARTICLE_MARK.match(unit_locator):  # items, a range, or "四、"
-        return unit_locator
-    number = mark.strip("（()）、.．")
-    return f"{unit_locator}（{number}）" if not number.isdigit() else f"{unit_locator}{number}."
 
 
 _PROOF = re.compile(r"[^、，,；;：:]*?证明")  # one document of a materials list: "…从业时间不低于3年的证明"

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ConditionKind = Literal["amount", "percent", "duration", "multiple", "count", "age", "role", "credential",
-                        "qualifier", "other"]
-OutcomeKind = Literal["direct_hukou", "apply_hukou", "shorten", "points", "subsidy", "reward", "other"]
+                        "qualifier", "order", "other"]
+OutcomeKind = Literal["direct_hukou", "apply_hukou", "shorten", "points", "subsidy", "reward", "family", "other"]
 Op = Literal[">=", ">", "<=", "<", "="]
 Status = Literal["met", "unmet", "unknown"]
 
@@ -29,6 +29,7 @@ class Condition:
     qualifiers: frozenset[str] = frozenset()  # first_round, cumulative, paid_in, continuous
     level: str | None = None  # role/credential: the ladder rung it names (e.g. "doctorate", "partner")
     soft: bool = False  # "一般", "原则上": usually, not always
+    # kind "order": an event before (op "<") or after (op ">") another; topics "event:…" and "anchor:…"
     unit_id: str = ""  # the unit whose text start/end index (a list's items may sit in the next unit)
 
     def to_json(self) -> dict:
@@ -69,6 +70,7 @@ class Rule:
     general: bool = False
     inherited: tuple[Requirement, ...] = field(default=())
     inherited_from: str = ""
+    beneficiary: str | None = None  # a family member the rule is for ("spouse", "child"); None: the applicant
 
     @property
     def conditions(self) -> list[Condition]:
@@ -79,4 +81,5 @@ class Rule:
                 "outcome": self.outcome.to_json(),
                 "requirements": [[[c.to_json() for c in option] for option in r.options]
                                  for r in self.requirements],
-                "general": self.general, "general_requirements_from": self.inherited_from or None}
+                "general": self.general, "general_requirements_from": self.inherited_from or None,
+                "beneficiary": self.beneficiary}

@@ -16,7 +16,7 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     ("apply_hukou", re.compile(r"(?:可以|可)(?:申办|申请|办理)(?:本市|上海市?)?(?:常住户口|户口|落户)")),
     ("points", re.compile(r"积\s*(?P<points>\d+)\s*分")),
     # family members who may move their hukou along
-    ("other", re.compile(r"(?:可以|可)[^，。；;:：]{0,6}?(?:办理|申办)户口迁移手续|属(?:于)?随迁范围")),
+    ("family", re.compile(r"(?:可以|可)[^，。；;:：]{0,6}?(?:办理|申办)户口迁移手续|属(?:于)?随迁范围")),
     # "按贷款利息的50%给予补贴": the rate is part of what is granted, not a condition
     ("benefit", re.compile(r"(?:(?:可以|可)?(?:按照?|以)[^，。；;:：]{0,20}?\d+(?:\.\d+)?\s*%[^，。；;:：]{0,6}?)?"
                            r"(?:可以|可|予以|给予|可获得|享受)[^，。；;:：]{0,40}?"

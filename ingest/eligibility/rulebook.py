@@ -102,7 +102,8 @@ def _rule_to_store(r: Rule) -> dict:
     return {"unit_id": r.unit_id, "doc_title": r.doc_title, "locator": r.locator, "unit_ids": list(r.unit_ids),
             "outcome": _fields(r.outcome),
             "requirements": _requirements_to_store(r.requirements), "general": r.general,
-            "inherited": _requirements_to_store(r.inherited), "inherited_from": r.inherited_from}
+            "inherited": _requirements_to_store(r.inherited), "inherited_from": r.inherited_from,
+            "beneficiary": r.beneficiary}
 
 
 def _requirements_to_store(requirements: Sequence[Requirement]) -> list:
@@ -120,4 +121,4 @@ def _condition(d: dict) -> Condition:
 def _rule_from_store(d: dict) -> Rule:
     return Rule(d["unit_id"], d["doc_title"], d["locator"], Outcome(**d["outcome"]),
                 _requirements_from_store(d["requirements"]), tuple(d["unit_ids"]), d["general"],
-                _requirements_from_store(d["inherited"]), d["inherited_from"])
+                _requirements_from_store(d["inherited"]), d["inherited_from"], d.get("beneficiary"))

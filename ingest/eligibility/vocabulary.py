@@ -78,6 +78,18 @@ _ROLE_TERMS: list[tuple[str, str, int]] = [
     ("团队核心成员", "core_member", 1), ("核心成员", "core_member", 1), ("core team member", "core_member", 1),
     ("负责人", "head", 1), ("第一完成人", "first_completer", 1), ("first completer", "first_completer", 1),
 ]
+# Family members, as clauses name them (配偶, 子女) and as visitors do (我老公, our son). Kept apart from the roles:
+# a clause's 配偶 names who a rule is for, not a post the applicant holds.
+RELATIONS: dict[str, tuple[str, ...]] = {
+    "spouse": ("配偶", "老公", "老婆", "丈夫", "妻子", "爱人", "太太", "媳妇", "husband", "wife", "spouse"),
+    "child": ("子女", "孩子", "女儿", "儿子", "小孩", "daughter", "son", "child", "children", "kid", "kids"),
+}
+# Events a clause may order ("须在…学成回国前与其结婚") and a visitor may date ("回国以后才结的婚").
+EVENTS: dict[str, tuple[str, ...]] = {
+    "marriage": ("结婚", "结的婚", "领证", "married", "marriage", "wedding"),
+    "return": ("回国", "归国", "came back", "returned", "moved back", "got back"),
+    "graduation": ("毕业", "graduat"),
+}
 LEVEL_NAMES_EN = {"degree": {4: "a doctorate", 3: "a master's degree", 2: "a bachelor's degree", 1: "a college diploma"},
                   "skill": {2: "senior technician (高级技师)", 1: "technician (技师)"},
                   "title": {3: "a full senior title", 2: "a senior professional title", 1: "an intermediate title"},
@@ -86,7 +98,8 @@ LEVEL_NAMES_EN = {"degree": {4: "a doctorate", 3: "a master's degree", 2: "a bac
                   "partner": {1: "partner"}, "legal_rep": {1: "legal representative"},
                   "largest_shareholder": {1: "largest shareholder"}, "founder": {1: "founder"},
                   "core_member": {1: "core team member"}, "head": {1: "head of the company"},
-                  "first_completer": {1: "first completer of the contracts"}}
+                  "first_completer": {1: "first completer of the contracts"},
+                  "spouse": {1: "a spouse"}, "child": {1: "a child"}}
 
 
 def _compile(terms: list[tuple[str, str, int]]) -> re.Pattern[str]:
@@ -114,6 +127,21 @@ def find_levels(text: str) -> list[tuple[int, int, str, str, int]]:
         ladder, rung = _ROLES[m.group(0).lower()]
         out.append((m.start(), m.end(), "role", ladder, rung))
     return sorted(out)
+
+
+def relations_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, relation) of every family member named: "spouse" or "child"."""
+    out = []
+    for relation, words in RELATIONS.items():
+        for w in words:
+            pattern = re.escape(w) if re.search(r"[\u4e00-\u9fff]", w) else rf"\b{re.escape(w)}\b"
+            out += [(m.start(), m.end(), relation) for m in re.finditer(pattern, text, re.I)]
+    return sorted(out)
+
+
+def events_in(text: str) -> frozenset[str]:
+    low = text.lower()
+    return frozenset(e for e, words in EVENTS.items() if any(w in low for w in words))
 
 
 def topics_in(text: str) -> frozenset[str]:

@@ -72,7 +72,9 @@ def test_every_figure_a_verdict_states_rests_on_a_cited_clause_or_the_question(a
             continue
         lead = answer.answer.splitlines()[0]
         rules = [c.rule for c in answer.verdict.checks]
-        allowed = {x.value for r in rules for c in r.conditions for x in find_quantities(c.text)}
+        # a rule's own conditions and the general requirements it carries ("最近连续6个月…" of 第三条（二）)
+        spans = [c.text for r in rules for c in (*r.conditions, *(c for req in r.inherited for o in req.options for c in o))]
+        allowed = {x.value for text in spans for x in find_quantities(text)}
         allowed |= {x.value for r in rules for x in find_quantities(r.outcome.text)}
         allowed |= {x.value for x in find_quantities(q["question"])} | {f.value for f in answer.verdict.facts}
         for figure in _figures(lead):

@@ -126,6 +126,18 @@ def test_a_rule_is_located_to_the_item_it_is_read_from() -> None:
     assert plain.locator == "第1条"  # no item, the article
 
 
+def test_items_in_the_next_unit_and_articles_in_a_range_cite_their_own_place() -> None:
+    """A list whose heading is in one unit and whose points continue in the next cites "第三条（二）5."; a
+    rule inside a unit joining 第八条–第九条 cites 第九条."""
+    units = [ClauseUnit(f"u{i}", "某区测试办法", locator, ("第三条",) if i < 2 else ("第八条",), text, order=i)
+             for i, (locator, text) in enumerate([
+                 ("第三条（一）", "第三条 符合下列条件之一的，可以申办本市常住户口：\n(一)研究人才\n1.具有博士学位的人员。"),
+                 ("第三条（二）–（三）", "(二)技能人才\n4.取得高级技师证书的人员。\n5.获得市级技能竞赛一等奖的人员。"),
+                 ("第八条–第九条", "第八条(公示)\n审核通过的人员应当公示。\n第九条(补贴)\n在本区工作满3年的，可以给予租房补贴。")])]
+    located = {r.locator for r in extract_rules(units)}
+    assert {"第三条（二）4.", "第三条（二）5.", "第九条"} <= located
+
+
 def _madeup_units(folder: Path):
     loaded = load_sources(sorted(folder.glob("*.md")), Settings(_env_file=None))
     assert not loaded.skipped

@@ -9,6 +9,7 @@ import pytest
 from clause_units import clause_units
 
 from assistant.answer.compose import checklist, verdict_line
+from assistant.answer.eligibility.asked import asked_kind
 from assistant.answer.eligibility.facts import merge_facts
 from assistant.answer.eligibility.verdict import decide
 from assistant.answer.refused import scope_reason
@@ -87,6 +88,25 @@ def test_follow_ups_update_the_facts() -> None:
     taken_back = _verdict("I hold 5.9% of the shares and raised 700万 in the first round, how many years?",
                           "It's exactly 6%, not 5.9%.")
     assert taken_back.outcome == "yes"
+
+
+def test_a_condition_said_in_words_is_met_or_failed_by_what_the_visitor_says() -> None:
+    """"没上市" fails "企业在证券交易所挂牌上市"; "没有犯罪记录" meets "无刑事犯罪记录"."""
+    rules = extract_rules(clause_units("某区企业家办法", [("第三条", (
+        "同时符合下列条件的企业负责人,可以直接申办本市常住户口:\n(一)企业在证券交易所挂牌上市。\n"
+        "(二)本人无刑事犯罪记录。"))]))
+    listed = "公司已经挂牌上市了，我没有犯罪记录，是企业负责人，能直接落户吗？"
+    v = decide([listed], merge_facts([listed]), rules, ["挂牌", "上市"])
+    assert v is not None and v.outcome == "yes" and all(x.status == "met" for x in v.main.conditions[1:])
+    unlisted = "公司还没上市，我是企业负责人，能直接落户吗？"
+    v = decide([unlisted], merge_facts([unlisted]), rules, ["上市"])
+    assert v is not None and v.outcome == "no" and "没上市" in verdict_line(v, "zh")
+
+
+def test_the_visitors_own_years_are_not_the_years_asked_about() -> None:
+    assert asked_kind("我在上海开了一家制造企业十几年，有没有给企业家的落户通道？") == "hukou"
+    assert asked_kind("我在上海工作了17年，能落户吗？") == "hukou"
+    assert asked_kind("居转户的7年能缩短到几年？") == "shorten"
 
 
 def test_just_below_and_exactly_at_a_threshold() -> None:

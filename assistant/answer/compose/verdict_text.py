@@ -5,6 +5,7 @@ span; English names what it is about and its threshold, the span in brackets.
 
 from __future__ import annotations
 
+from assistant.answer.eligibility.verdict import OTHERWISE
 from assistant.types import AnswerLang, Branch, CheckedCondition, Fact, RuleCheck, Verdict
 from ingest.eligibility.model import Condition, Rule
 from ingest.eligibility.quantities import format_quantity
@@ -21,8 +22,18 @@ _QUALIFIER_EN = {"first_round": "first-round", "cumulative": "cumulative", "cont
                  "paid_in": "paid-in"}
 _OP_EN = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "=": ""}
 
+_MEMBER = {"zh": {"spouse": "您的配偶", "child": "您的子女"}, "en": {"spouse": "your spouse", "child": "your child"}}
+
+
+def _member(rule: Rule, lang: AnswerLang) -> str:
+    return _MEMBER[lang].get(rule.beneficiary or "", "家属" if lang == "zh" else "your family member")
+
+
 def _outcome_phrase(rule: Rule, lang: AnswerLang) -> str:
     o = rule.outcome
+    if o.kind == "family":
+        return (f"{_member(rule, lang)}可以随迁（“{o.text}”）" if lang == "zh"
+                else f"{_member(rule, lang)} can move their hukou with yours (「{o.text}」)")
     if lang == "zh":
         if o.kind == "shorten":
             return f"持证和社保年限可由{_n(o.from_value)}年缩短为{_n(o.value)}年"
@@ -107,14 +118,16 @@ def _failed(check: RuleCheck, lang: AnswerLang) -> str:
 def _reading(b: Branch, fact: Fact | None, lang: AnswerLang) -> str:
     shown = fact.display(lang) if fact else ""
     if lang == "zh":
-        return {"first_round": f"如果这{shown}是首轮创业投资", "cumulative": "如果是累计获得的投资"}.get(
-            b.reading or "", f"如果{b.reading}")
-    return {"first_round": f"if the {shown} was a first round", "cumulative": "if it is cumulative"}.get(
-        b.reading or "", f"if {b.reading}")
+        return {"first_round": f"如果这{shown}是首轮创业投资", "cumulative": "如果是累计获得的投资",
+                OTHERWISE: "否则"}.get(b.reading or "", f"如果{b.reading}")
+    return {"first_round": f"if the {shown} was a first round", "cumulative": "if it is cumulative",
+            OTHERWISE: "otherwise"}.get(b.reading or "", f"if 「{b.reading}」")
 
 
 def _not_phrase(rule: Rule, lang: AnswerLang) -> str:
     o = rule.outcome
+    if o.kind == "family":
+        return f"{_member(rule, lang)}不能随迁" if lang == "zh" else f"No, {_member(rule, lang)} can't move their hukou with yours"
     if lang == "zh":
         return {"shorten": f"不能由{_n(o.from_value)}年缩短为{_n(o.value)}年", "direct_hukou": "不能直接申办本市常住户口",
                 "apply_hukou": "按这一条不能申办本市常住户口", "points": f"不能积{_n(o.value)}分"}.get(

@@ -8,14 +8,22 @@ import re
 
 # Which outcomes a question asks about.
 ASKS: list[tuple[str, re.Pattern[str]]] = [
+    # a family member moving their hukou along with the visitor's
+    ("family", re.compile(r"随迁|随调|(?:一起|一并|跟着?我?|同时)[^，。？?]{0,6}(?:迁|落户|办户口)|"
+                          r"(?:配偶|老公|老婆|丈夫|妻子|爱人|孩子|女儿|儿子|子女)[^，。？?]{0,10}(?:落户|迁户口|户口迁|迁入|随)|"
+                          r"\b(?:move|transfer|bring)\b[^.?!]{0,40}\b(?:along|with (?:me|him|her|us))\b|"
+                          r"\b(?:wife|husband|spouse|son|daughter|child|children|kids?)\b[^.?!]{0,40}\b(?:hukou|join|accompany)|"
+                          r"\baccompany", re.I)),
     ("direct", re.compile(r"直接|directly|straight away|right away|immediately|at once|outright", re.I)),
-    ("shorten", re.compile(r"缩短|少等|几年|多少年|[7七]年|shorten|how many years|\b7[- ]year|seven[- ]year|"
+    # "缩短到几年" asks for a period; "十几年", "好几年", "17年" are the visitor's own years, not the asked 7
+    ("shorten", re.compile(r"缩短|少等|(?<![\d十百好])几年|多少年|(?<![\d十])[7七]年|shorten|how many years|"
+                           r"\b7[- ]year|seven[- ]year|"
                            r"wait less|cut the", re.I)),
     ("points", re.compile(r"积分|加分|加\d+分|积\d+分|多少分|\bpoints?\b", re.I)),
     ("benefit", re.compile(r"补贴|补助|奖励|资助|贴息|subsid|grant|reward|bonus", re.I)),
     ("hukou", re.compile(r"落户|户口|户籍|居转户|hukou|residency|settle", re.I)),
 ]
-FAMILIES = {"direct": {"direct_hukou"}, "shorten": {"shorten"}, "points": {"points"},
+FAMILIES = {"family": {"family"}, "direct": {"direct_hukou"}, "shorten": {"shorten"}, "points": {"points"},
              "benefit": {"subsidy", "reward", "other"}, "hukou": {"direct_hukou", "apply_hukou", "shorten"}}
 
 

@@ -14,7 +14,15 @@ from dataclasses import replace
 
 from assistant.types import Fact
 from ingest.eligibility.quantities import find_quantities
-from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, find_levels, qualifiers_in, topics_in
+from ingest.eligibility.vocabulary import (
+    EVENTS,
+    EXCLUSIVE_QUALIFIERS,
+    events_in,
+    find_levels,
+    qualifiers_in,
+    relations_in,
+    topics_in,
+)
 
 # "5.0%, not 4.9%", "不是4.9%": a figure the visitor takes back
 _NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非|而非|而不是)\s*$", re.I)
@@ -27,6 +35,8 @@ _FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到
                              r"down to|become|instead of(?: the)?|from(?: the)?)\s*$", re.I)
 _WINDOW = re.compile(r"(?:最近|近|过去|(?:over |in )?the (?:last|past))\s*$", re.I)  # "最近4年内…36个月"
 _RETIREMENT = re.compile(r"退休|retire", re.I)
+# "但没上市", "公司还未挂牌": a short phrase the visitor says is not so (not the question forms 有没有, 是不是)
+_DENIED = re.compile(r"(?:(?<!有)没有|(?<!有)没|尚未|还未|并未|(?<!是)不是|并非)([\u4e00-\u9fff]{2,6}?)(?=[，,。；;！？!?、\s]|$)")
 _CLAUSE_STOP = re.compile(r"[，,。；;！？!?、\n]|\band\b|\bbut\b|但|而且")
 
 
@@ -43,6 +53,32 @@ def _context(text: str, start: int, end: int, bounds: Sequence[tuple[int, int]])
     if m:
         after = after[:m.start()]
     return before[-24:] + " " + after[:24]
+
+
+_EVENT = "|".join(sorted({w for words in EVENTS.values() for w in words}, key=len, reverse=True))
+_ZH_REL, _EN_REL = r"(?P<rel>以前|之前|前|以后|之后|后)", r"\b(?P<rel>before|after)\b"
+_GAP = r"[^，。,.;；！？!?]{0,16}?"
+# The event relative to the anchor, in the orders the two languages say it: "回国以后才结的婚", "结婚是在回国前",
+# "we married after I came back", "after I came back we got married".
+_ORDERED = [re.compile(rf"(?P<anchor>{_EVENT})\s*{_ZH_REL}{_GAP}(?P<event>{_EVENT})", re.I),
+            re.compile(rf"(?P<event>{_EVENT}){_GAP}(?P<anchor>{_EVENT})\s*{_ZH_REL}", re.I),
+            re.compile(rf"(?P<event>{_EVENT}){_GAP}{_EN_REL}{_GAP}(?P<anchor>{_EVENT})", re.I),
+            re.compile(rf"{_EN_REL}{_GAP}(?P<anchor>{_EVENT}){_GAP}(?P<event>{_EVENT})", re.I)]
+_RELATIVE_AGE = re.compile(r"\b(?:son|daughter|child|kid|husband|wife)\b\s+(?:is|was|just turned|turned)\s+"
+                           r"(\d{1,2})\b(?!\s*(?:%|percent|million|yuan|months?|years? (?:ago|of)))", re.I)
+
+
+def _orders(text: str) -> list[Fact]:
+    """When the visitor says one event came before or after another: +1 after, -1 before."""
+    found: dict[tuple[int, int], Fact] = {}
+    for pattern in _ORDERED:
+        for m in pattern.finditer(text):
+            event, anchor = events_in(m.group("event")), events_in(m.group("anchor"))
+            if event and anchor and not event & anchor and m.span() not in found:
+                value = 1.0 if m.group("rel").lower() in ("以后", "之后", "后", "after") else -1.0
+                found[m.span()] = Fact("order", value, m.group(0),
+                                       frozenset({*(f"event:{e}" for e in event), *(f"anchor:{a}" for a in anchor)}))
+    return list(found.values())
 
 
 def facts_in(text: str) -> list[Fact]:
@@ -64,12 +100,21 @@ def facts_in(text: str) -> list[Fact]:
         topics = topics_in(context)
         if kind == "duration" and any(level_kind == "role" for _, _, level_kind, _, _ in find_levels(context)):
             topics = topics | {"work"}  # "当副总裁才一年": time served in a role
+        if kind == "age":
+            whose = {r for _, _, r in relations_in(context)}  # "女儿17岁": whose age it is
+            topics = topics | whose | ({"age"} if whose else set())
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
         negated = bool(_NEGATED.search(text[max(0, s - 8):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
                           level=ladder, negated=negated))
+    facts += [Fact("description", 0.0, m.group(0), frozenset({m.group(1)}), negated=True)
+              for m in _DENIED.finditer(text)]
+    facts += [Fact("role", 1.0, text[s:e], level=relation) for s, e, relation in relations_in(text)]
+    facts += [Fact("age", float(m.group(1)), m.group(0), frozenset({"age"}) | {r for _, _, r in relations_in(m.group(0))})
+              for m in _RELATIVE_AGE.finditer(text)]
+    facts += _orders(text)
     no_stake = _NO_STAKE.search(text)
     if no_stake:
         facts.append(Fact("percent", 0.0, no_stake.group(0), frozenset({"stake"})))

@@ -20,10 +20,11 @@ from dataclasses import replace
 from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind
 from assistant.types import Branch, CheckedCondition, Fact, RuleCheck, Verdict, VerdictOutcome
 from ingest.eligibility.model import Condition, Rule, Status
-from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS
+from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, RELATIONS, relations_in
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "=": operator.eq}
-_NUMERIC = ("amount", "percent", "duration", "multiple", "count", "age")
+OTHERWISE = "otherwise"  # the reading of a branch where what the verdict turns on is not so
+_NUMERIC = ("amount", "percent", "duration", "multiple", "count", "age", "order")
 # Roles a visitor holds one of: a partner is not a vice president, an analyst neither.
 _EXCLUSIVE_ROLE_LADDERS = {"partner", "management"}
 
@@ -48,6 +49,8 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
         return False
     if c.kind in ("role", "credential"):
         return c.level == f.level
+    if c.kind == "order":  # the same two events
+        return c.topics == f.topics
     if c.topics and f.topics:
         return bool(c.topics & f.topics)
     if strict:
@@ -59,10 +62,17 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
     return sum(x.kind == f.kind for x in facts) == 1 and (not c.topics or unambiguous)
 
 
-def _described(c: Condition, terms: Sequence[str]) -> CheckedCondition:
+def _described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> CheckedCondition:
     """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
-    visitor names it in at least two of its distinctive words ("传统" and "医学")."""
-    matched = [t for t in terms if t in c.text]
+    visitor names it in at least two of its distinctive words ("传统" and "医学"), and unmet when the visitor
+    says it is not so ("没上市" against "企业…挂牌上市")."""
+    denials = [f for f in facts if f.kind == "description" and f.negated]
+    denied = next((f for f in denials if any(w in c.text for w in f.topics)), None)
+    if denied is not None:  # "没犯罪记录" meets "无刑事犯罪记录", "没上市" fails "挂牌上市"
+        word = next(w for w in denied.topics if w in c.text)
+        says_none = re.search(rf"(?:无|没有|未|不|非)[\u4e00-\u9fff]{{0,3}}{re.escape(word)}", c.text)
+        return CheckedCondition(c, "met" if says_none else "unmet", denied)
+    matched = [t for t in terms if t in c.text and not any(t in w for f in denials for w in f.topics)]
     if len(matched) >= 2:
         return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
     return CheckedCondition(c, "unknown")
@@ -71,7 +81,7 @@ def _described(c: Condition, terms: Sequence[str]) -> CheckedCondition:
 def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
            terms: Sequence[str] = (), strict: bool = False) -> CheckedCondition:
     if c.kind == "other":
-        return CheckedCondition(c, "unknown") if strict else _described(c, terms)
+        return CheckedCondition(c, "unknown") if strict else _described(c, terms, facts)
     if c.kind == "role":
         stated = [f for f in facts if f.kind == "role"]
         same = [f for f in stated if f.level == c.level]
@@ -112,9 +122,20 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
     return CheckedCondition(c, "unknown")
 
 
+def about(rule: Rule, facts: Sequence[Fact]) -> list[Fact]:
+    """The facts a rule is judged by: a family member's rule by what is said of that member (and the order of
+    events), the applicant's rule by what is not said of a family member."""
+    if rule.beneficiary is not None:
+        return [f for f in facts if (f.kind == "role" and f.level == rule.beneficiary) or rule.beneficiary in f.topics
+                or f.kind == "order"]
+    return [f for f in facts if f.level not in RELATIONS and not f.topics & set(RELATIONS)]
+
+
 def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> RuleCheck:
+    facts = about(rule, facts)
     everything = rule.conditions
     shown: list[CheckedCondition] = []
+    undecided: list[CheckedCondition] = []
     statuses: list[Status] = []
     used: set[int] = set()
     own = len(rule.requirements)
@@ -132,6 +153,9 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
             i = max((i for i, s in enumerate(option_status) if s == "unknown"),
                     key=lambda i: sum(x.status == "met" for x in options[i]))
             chosen, status = options[i], "unknown"
+            if n < own and measurable_unmet and any(x.status == "met" for x in chosen):
+                # "16周岁以上、在普通高中就读" when 16周岁及以下 failed: the answer turns on the words left to check
+                undecided += [x for x in chosen if x.status == "unknown" and x.condition.kind == "other"]
         else:
             # Every measurable route fails; a route the facts can't test ("企业挂牌上市") is only listed.
             failing = [o for o, s in zip(options, option_status, strict=True) if s == "unmet"]
@@ -147,7 +171,7 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
         status = "met"
     else:
         status = "unknown"
-    return RuleCheck(rule, status, tuple(shown), len(used))
+    return RuleCheck(rule, status, tuple(shown), len(used), tuple(undecided))
 
 
 def engagement(check: RuleCheck) -> int:
@@ -159,12 +183,17 @@ def _focus(rules: Sequence[Rule], facts: Sequence[Fact], family: set[str], terms
     """The asked kind's rules the facts bear on most, and other rules borne on at least as much. A
     founder's 两年多 also matches a tech-transfer article's "服务满2年", but the founder's rule uses all
     three facts and that one only one."""
-    checks = [(r, engagement(check_rule(r, facts, terms))) for r in rules]
+    checked = [check_rule(r, facts, terms) for r in rules]
+    checks = [(c.rule, engagement(c)) for c in checked]
     in_family = [n for r, n in checks if r.outcome.kind in family and n]
     top = max(in_family, default=0) or max((n for _, n in checks), default=0)
     if not top:
         return []
-    return [r for r, n in checks if n >= top or (r.outcome.kind in family and n == top)]
+    # A route the visitor names in its own words ("给企业家的…通道" against "取得显著经营业绩的企业家人才") stays
+    # beside rules that used more of the facts but fail them.
+    named = [c.rule for c in checked if c.rule.outcome.kind in family and c.status == "met"
+             and any(x.status == "met" and x.fact is not None and x.fact.kind == "description" for x in c.conditions)]
+    return [r for r, n in checks if n >= top or (r.outcome.kind in family and n == top) or r in named]
 
 
 def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | None, list[Fact], Fact | None]]:
@@ -195,15 +224,19 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
     # lowest bar: "首轮200万元").
     nearest = min((c for c in asked if c.status == "unmet"),
                   key=lambda c: (len(c.unmet), rank(c.rule)), default=None)
-    others = sorted((c for c in engaged if c.status == "met" and c.rule.outcome.kind not in family),
+    others = sorted((c for c in engaged if c.status == "met" and c.rule.outcome.kind not in family
+                     and c.rule.beneficiary is None),
                     key=lambda c: -rank(c.rule))
     return Branch(reading, None, nearest, others[0] if others else None)
 
 
 def _distinctive(terms: Sequence[str], rules: Sequence[Rule]) -> list[str]:
-    """The question's words that name few of the rules' unmeasurable conditions (人才 names them all)."""
+    """The question's words that name few of the rules' unmeasurable conditions (人才 names them all), and
+    no outcome ("上海常住户口" speaks of what is granted, not of who may have it)."""
     others = [c.text for r in rules for c in r.conditions if c.kind == "other"]
-    words = {t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)}
+    granted = {r.outcome.text for r in rules}
+    words = {t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)
+             and not any(t in o for o in granted)}
     return sorted(t for t in words if 0 < sum(t in o for o in others) <= 2)
 
 
@@ -214,13 +247,16 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     if not rules:
         return None
     terms = _distinctive(terms, rules)
-    measured = any(f.kind not in ("role",) for f in facts)
+    measured = any(f.kind not in ("role", "description") for f in facts)
     if not measured and not any(YES_NO.search(q) for q in questions):
         return None  # "创业人才落户有什么条件？" names a role but asks for the conditions, not a verdict
     if not facts and not terms:
         return None
     asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
     family = FAMILIES.get(asked, {r.outcome.kind for r in rules})
+    named = {relation for _, _, relation in relations_in(questions[-1])} if asked == "family" else set()
+    if named:  # "那我老公呢？": the member the latest question names
+        rules = [r for r in rules if r.beneficiary is None or r.beneficiary in named]
     rules = _focus(rules, facts, family, terms)
     if not rules:
         return None
@@ -233,6 +269,11 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
         if len(outcomes) == 1:  # every reading ends the same: keep the one the facts support best
             keep = max(range(len(branches)), key=lambda i: engagement(branches[i].best) if branches[i].best else 0)
             branches, readings = [branches[keep]], [readings[keep]]
+    best = branches[0].best
+    if len(branches) == 1 and best is not None and best.undecided:
+        # "女儿17岁": met if she is at a regular senior high school, not otherwise
+        wanted = "、".join(x.condition.text for x in best.undecided)
+        branches = [Branch(wanted, best, None, None), Branch(OTHERWISE, None, None, None)]
     if len(branches) > 1:
         outcome: VerdictOutcome = "depends"
     else:
