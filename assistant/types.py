@@ -128,6 +128,7 @@ class Fact:
     level: str | None = None  # ladder of a role or credential
     more: bool = False  # "两年多": a little more than value
     negated: bool = False  # "我不是法人": the visitor says they do not hold this role
+    unsure: bool = False  # "我不一定是第一完成人": the visitor doesn't know
 
     @property
     def key(self) -> tuple[str, str | None, frozenset[str]]:
@@ -138,8 +139,8 @@ class Fact:
         if self.kind in ("role", "credential", "description", "order"):
             return self.text
         shown = format_quantity(self.kind, self.value, lang)
-        if self.more:
-            shown = f"{shown}多" if lang == "zh" else f"over {shown}"
+        if self.more:  # "两年多", "3家以上": as the visitor put it
+            shown = self.text if lang == "zh" else f"over {shown}"
         return shown
 
     def to_json(self) -> dict:

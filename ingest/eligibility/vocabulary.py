@@ -32,6 +32,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
               "came back", "returned", "back to china", "back in china"),
     "contract": ("合同有效期", "劳动合同", "聘用合同", "contract"),
     "age": ("年龄", "周岁", "岁", "age", "years old"),
+    "unemployment": ("失业", "unemployed", "out of work", "jobless", "lost my job"),
     "rent": ("租金", "房租", "租房", "rent"),
     "area": ("面积", "平方米", "area", "square met"),
 }

@@ -103,10 +103,40 @@ def test_a_condition_said_in_words_is_met_or_failed_by_what_the_visitor_says() -
     assert v is not None and v.outcome == "no" and "没上市" in verdict_line(v, "zh")
 
 
+def test_a_short_condition_named_whole_and_a_threshold_in_chinese_numerals() -> None:
+    """"退休" names one of "离休、退休的"; "连续失业两年以上" is shown with its figure in digits."""
+    rules = extract_rules(clause_units("某市公积金办法", [("第五条", (
+        "职工有下列情形之一的，可以申请提取本人住房公积金账户内的存储余额：\n（一）离休、退休的；\n（二）出境定居的；\n"
+        "（三）连续失业两年以上的。"))]))
+    retired = "我上个月刚退休，能把公积金取出来吗？"
+    v = decide([retired], merge_facts([retired]), rules, ["退休", "公积金"])
+    assert v is not None and v.outcome == "yes" and v.main.rule.locator == "第五条（一）"
+    travelling = "我要出境旅游，能把公积金取出来吗？"
+    assert decide([travelling], merge_facts([travelling]), rules, ["出境", "旅游", "公积金"]) is None
+    out_of_work = "我失业一年半了，公积金能取出来吗？"
+    v = decide([out_of_work], merge_facts([out_of_work]), rules, ["失业", "公积金"])
+    assert v.outcome == "no" and "连续失业两年以上（2年）" in verdict_line(v, "zh")
+    assert "unemployment" in verdict_line(v, "en")
+
+
 def test_the_visitors_own_years_are_not_the_years_asked_about() -> None:
     assert asked_kind("我在上海开了一家制造企业十几年，有没有给企业家的落户通道？") == "hukou"
     assert asked_kind("我在上海工作了17年，能落户吗？") == "hukou"
     assert asked_kind("居转户的7年能缩短到几年？") == "shorten"
+
+
+def test_a_role_the_visitor_is_unsure_of_is_what_the_verdict_depends_on() -> None:
+    v = _verdict("首轮融资700万，持股10%，干了两年，不过我不确定是不是创始人，能缩短几年？")
+    assert v.outcome == "depends" and v.branches[0].best.rule.outcome.value == 2
+    assert [x.condition.kind for x in v.branches[0].best.undecided] == ["role"]
+    assert "否则" in verdict_line(v, "zh") and "otherwise" in verdict_line(v, "en")
+    assert _verdict("首轮融资700万，持股10%，干了两年，我是创始人，能缩短几年？").outcome == "yes"
+
+
+def test_a_wait_is_not_a_duration_the_visitor_has_done() -> None:
+    first = "首轮融资700万，持股10%，在公司干了半年，能缩短几年？"
+    assert _verdict(first).outcome == "no"
+    assert _verdict(first, "那再等半年，干满一年就可以了吧？").outcome == "yes"
 
 
 def test_just_below_and_exactly_at_a_threshold() -> None:

@@ -5,19 +5,22 @@ span; English names what it is about and its threshold, the span in brackets.
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.eligibility.verdict import OTHERWISE
 from assistant.types import AnswerLang, Branch, CheckedCondition, Fact, RuleCheck, Verdict
 from ingest.eligibility.model import Condition, Rule
 from ingest.eligibility.quantities import format_quantity
 from ingest.eligibility.vocabulary import LEVEL_NAMES_EN
 
+_FIGURES = ("amount", "percent", "duration", "multiple", "count", "age")
 _MARK = {"met": "✓", "unmet": "✗", "unknown": "？"}
 _TOPIC_EN = {"investment": "investment", "stake": "stake", "work": "work there", "social_insurance":
              "social insurance", "wage": "contribution base (times the average wage)", "tax": "income tax",
              "trade": "technology transaction volume", "capital": "registered capital", "revenue": "revenue",
              "profit": "profit margin", "growth": "revenue growth", "employees": "employees hired",
              "study": "study abroad", "contract": "contract term", "age": "age", "rent": "rent",
-             "area": "floor area"}
+             "area": "floor area", "unemployment": "unemployment"}
 _QUALIFIER_EN = {"first_round": "first-round", "cumulative": "cumulative", "continuous": "continuous",
                  "paid_in": "paid-in"}
 _OP_EN = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "=": ""}
@@ -68,6 +71,8 @@ def _short(rule: Rule, lang: AnswerLang) -> str:
 
 def describe(c: Condition, lang: AnswerLang) -> str:
     """A condition in plain words: zh quotes its span; en names what it is about and the threshold."""
+    if lang == "zh" and c.value is not None and c.kind in _FIGURES and not re.search(r"\d", c.text):
+        return f"{c.text}（{format_quantity(c.kind, c.value, 'zh')}）"  # "连续失业两年以上（2年）": the figure in digits
     if lang == "zh" or c.kind in ("other",):
         return c.text if lang == "zh" else f"「{c.text}」"
     if c.kind in ("role", "credential"):

@@ -26,13 +26,19 @@ from ingest.eligibility.vocabulary import (
 
 # "5.0%, not 4.9%", "不是4.9%": a figure the visitor takes back
 _NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非|而非|而不是)\s*$", re.I)
+# "不一定是第一完成人", "not sure if I'm the first completer": a role or credential the visitor can't vouch for
+_UNSURE = re.compile(r"(?:不一定是|不一定算|不确定算不算|不确定是不是|不确定是否|不知道是不是|不清楚是不是|说不清是不是|不确定|"
+                     r"not sure (?:if|whether) (?:i'?m|i am|he'?s|she'?s|we'?re)?|not necessarily|may or may not be)"
+                     r"\s*(?:the |a |an )?$", re.I)
 _NO_STAKE = re.compile(r"没有股份|没有持股|不持股|没股份|零持股|no (?:shares|equity|stake)|"
                        r"(?:don't|do not) (?:own|hold) (?:any )?(?:shares|equity)", re.I)
 # "居转户的7年能缩到几年", "能缩短到5年吗": the policy's own period, or the one hoped for, not the visitor's
 _FRAMING_AFTER = re.compile(r"^\s*(?:的)?(?:要求|年限|期限|门槛|requirement|rule|wait|能缩|可以缩|能不能缩|缩短|缩到|能减|减到|"
                             r"can be (?:cut|shortened)|be shortened|shortened|down to)", re.I)
+# ...and "再等两个月", "in another two months": a wait, not how long the visitor has done anything
 _FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it)?(?: to)?|cut(?: it)? to|"
-                             r"down to|become|instead of(?: the)?|from(?: the)?)\s*$", re.I)
+                             r"down to|become|instead of(?: the)?|from(?: the)?|再(?:等|过|交|干)|还要等|"
+                             r"wait(?: for)?(?: another)?|in another)\s*$", re.I)
 _WINDOW = re.compile(r"(?:最近|近|过去|(?:over |in )?the (?:last|past))\s*$", re.I)  # "最近4年内…36个月"
 _RETIREMENT = re.compile(r"退休|retire", re.I)
 # "但没上市", "公司还未挂牌": a short phrase the visitor says is not so (not the question forms 有没有, 是不是)
@@ -107,8 +113,9 @@ def facts_in(text: str) -> list[Fact]:
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
         negated = bool(_NEGATED.search(text[max(0, s - 8):s]))
+        unsure = bool(_UNSURE.search(text[max(0, s - 24):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
-                          level=ladder, negated=negated))
+                          level=ladder, negated=negated and not unsure, unsure=unsure))
     facts += [Fact("description", 0.0, m.group(0), frozenset({m.group(1)}), negated=True)
               for m in _DENIED.finditer(text)]
     facts += [Fact("role", 1.0, text[s:e], level=relation) for s, e, relation in relations_in(text)]

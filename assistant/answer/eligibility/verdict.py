@@ -13,11 +13,11 @@ No verdict when the facts bear on no rule (a question that asks what the conditi
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind
+from assistant.answer.eligibility.described import described, distinctive
 from assistant.types import Branch, CheckedCondition, Fact, RuleCheck, Verdict, VerdictOutcome
 from ingest.eligibility.model import Condition, Rule, Status
 from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, RELATIONS, relations_in
@@ -62,32 +62,18 @@ def _matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts:
     return sum(x.kind == f.kind for x in facts) == 1 and (not c.topics or unambiguous)
 
 
-def _described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> CheckedCondition:
-    """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
-    visitor names it in at least two of its distinctive words ("传统" and "医学"), and unmet when the visitor
-    says it is not so ("没上市" against "企业…挂牌上市")."""
-    denials = [f for f in facts if f.kind == "description" and f.negated]
-    denied = next((f for f in denials if any(w in c.text for w in f.topics)), None)
-    if denied is not None:  # "没犯罪记录" meets "无刑事犯罪记录", "没上市" fails "挂牌上市"
-        word = next(w for w in denied.topics if w in c.text)
-        says_none = re.search(rf"(?:无|没有|未|不|非)[\u4e00-\u9fff]{{0,3}}{re.escape(word)}", c.text)
-        return CheckedCondition(c, "met" if says_none else "unmet", denied)
-    matched = [t for t in terms if t in c.text and not any(t in w for f in denials for w in f.topics)]
-    if len(matched) >= 2:
-        return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
-    return CheckedCondition(c, "unknown")
-
-
 def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
            terms: Sequence[str] = (), strict: bool = False) -> CheckedCondition:
     if c.kind == "other":
-        return CheckedCondition(c, "unknown") if strict else _described(c, terms, facts)
+        return CheckedCondition(c, "unknown") if strict else described(c, terms, facts)
     if c.kind == "role":
         stated = [f for f in facts if f.kind == "role"]
         same = [f for f in stated if f.level == c.level]
         if any(f.negated for f in same):
             return CheckedCondition(c, "unmet", next(f for f in same if f.negated))  # "我不是法人"
         same = [f for f in same if not f.negated]
+        if same and all(f.unsure for f in same):
+            return CheckedCondition(c, "unknown", same[0])  # "不一定是第一完成人": what the verdict turns on
         stated = [f for f in stated if not f.negated]
         if same:
             best = max(same, key=lambda f: f.value)
@@ -162,7 +148,9 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
             chosen, status = min(failing, key=lambda o: sum(x.status == "unmet" for x in o)), "unmet"
         if n >= own and status == "unknown":
             continue  # the general list's requirements count once the facts decide them; not all listed to check
-        used |= {id(x.fact) for o in options for x in o if x.fact is not None and x.status != "unknown"}
+        used |= {id(x.fact) for o in options for x in o if x.fact is not None and (x.status != "unknown" or x.fact.unsure)}
+        if n < own:
+            undecided += [x for x in chosen if x.status == "unknown" and x.fact is not None and x.fact.unsure]
         statuses.append(status)  # type: ignore[arg-type]
         shown.extend(chosen)
     if "unmet" in statuses:
@@ -230,23 +218,13 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
     return Branch(reading, None, nearest, others[0] if others else None)
 
 
-def _distinctive(terms: Sequence[str], rules: Sequence[Rule]) -> list[str]:
-    """The question's words that name few of the rules' unmeasurable conditions (人才 names them all), and
-    no outcome ("上海常住户口" speaks of what is granted, not of who may have it)."""
-    others = [c.text for r in rules for c in r.conditions if c.kind == "other"]
-    granted = {r.outcome.text for r in rules}
-    words = {t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)
-             and not any(t in o for o in granted)}
-    return sorted(t for t in words if 0 < sum(t in o for o in others) <= 2)
-
-
 def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule],
            terms: Sequence[str] = ()) -> Verdict | None:
     """The verdict for these facts over these rules, or None when the facts bear on none of them.
     `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
     if not rules:
         return None
-    terms = _distinctive(terms, rules)
+    terms = distinctive(terms, rules)
     measured = any(f.kind not in ("role", "description") for f in facts)
     if not measured and not any(YES_NO.search(q) for q in questions):
         return None  # "创业人才落户有什么条件？" names a role but asks for the conditions, not a verdict

@@ -1,0 +1,44 @@
+"""Conditions said in words, with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才", "离休、退休的",
+"企业在证券交易所挂牌上市"): met when the visitor names them, failed or met when the visitor says something is
+not so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.types import CheckedCondition, Fact
+from ingest.eligibility.model import Condition, Rule
+
+_ALTERNATIVES = re.compile(r"[、，,]|或者|或")
+
+
+def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> CheckedCondition:
+    """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
+    visitor names it in at least two of its distinctive words ("传统" and "医学"), and unmet when the visitor
+    says it is not so ("没上市" against "企业…挂牌上市")."""
+    denials = [f for f in facts if f.kind == "description" and f.negated]
+    denied = next((f for f in denials if any(w in c.text for w in f.topics)), None)
+    if denied is not None:  # "没犯罪记录" meets "无刑事犯罪记录", "没上市" fails "挂牌上市"
+        word = next(w for w in denied.topics if w in c.text)
+        says_none = re.search(rf"(?:无|没有|未|不|非)[\u4e00-\u9fff]{{0,3}}{re.escape(word)}", c.text)
+        return CheckedCondition(c, "met" if says_none else "unmet", denied)
+    matched = [t for t in terms if t in c.text and not any(t in w for f in denials for w in f.topics)]
+    if len(matched) >= 2:
+        return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
+    # A short condition the visitor names whole: "退休" is one of "离休、退休的"
+    whole = [t for t in matched if t in {a.strip().removesuffix("的") for a in _ALTERNATIVES.split(c.text)}]
+    if whole:
+        return CheckedCondition(c, "met", Fact("description", 1.0, whole[0]))
+    return CheckedCondition(c, "unknown")
+
+
+def distinctive(terms: Sequence[str], rules: Sequence[Rule]) -> list[str]:
+    """The question's words that name few of the rules' unmeasurable conditions (人才 names them all), and
+    no outcome ("上海常住户口" speaks of what is granted, not of who may have it)."""
+    others = [c.text for r in rules for c in r.conditions if c.kind == "other"]
+    granted = {r.outcome.text for r in rules}
+    words = {t for t in terms if len(t) >= 2 and re.search(r"[\u4e00-\u9fff]", t)
+             and not any(t in o for o in granted)}
+    return sorted(t for t in words if 0 < sum(t in o for o in others) <= 2)
