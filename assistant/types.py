@@ -136,6 +136,8 @@ class Fact:
         return (self.kind, self.level, self.topics)
 
     def display(self, lang: str) -> str:
+        if self.kind in ("role", "credential") and self.negated:
+            return f"不是{self.text}" if lang == "zh" else f"not {self.text}"
         if self.kind in ("role", "credential", "description", "order"):
             return self.text
         shown = format_quantity(self.kind, self.value, lang)

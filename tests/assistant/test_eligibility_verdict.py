@@ -133,6 +133,18 @@ def test_a_role_the_visitor_is_unsure_of_is_what_the_verdict_depends_on() -> Non
     assert _verdict("首轮融资700万，持股10%，干了两年，我是创始人，能缩短几年？").outcome == "yes"
 
 
+def test_a_post_someone_else_holds_is_not_the_visitors() -> None:
+    rules = extract_rules(clause_units("某区企业家办法", [("第四条", (
+        "同时符合下列条件的企业家，可以直接申办本市常住户口：\n（一）企业的法定代表人或持股不低于10%的创始人。\n"
+        "（二）企业上年度纳税额不低于500万元。"))]))
+    other = "公司去年纳税800万，我持股8%，是创始人，但法定代表人是另一个合伙人（他当董事长），能直接落户吗？"
+    v = decide([other], merge_facts([other]), rules)
+    line = verdict_line(v, "zh")
+    assert v is not None and v.outcome == "no" and ("（您：不是法定代表人）" in line or "10%" in line), line
+    mine = "公司去年纳税800万，我持股8%，是创始人，也是法定代表人，能直接落户吗？"
+    assert decide([mine], merge_facts([mine]), rules).outcome == "yes"
+
+
 def test_a_wait_is_not_a_duration_the_visitor_has_done() -> None:
     first = "首轮融资700万，持股10%，在公司干了半年，能缩短几年？"
     assert _verdict(first).outcome == "no"

@@ -30,6 +30,11 @@ _NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非
 _UNSURE = re.compile(r"(?:不一定是|不一定算|不确定算不算|不确定是不是|不确定是否|不知道是不是|不清楚是不是|说不清是不是|不确定|"
                      r"not sure (?:if|whether) (?:i'?m|i am|he'?s|she'?s|we'?re)?|not necessarily|may or may not be)"
                      r"\s*(?:the |a |an )?$", re.I)
+# "他当董事长", "he's the chairman": a post someone else holds; "法人是另一个合伙人": the visitor doesn't hold it
+_HELD_BY_ANOTHER = re.compile(r"(?:他|她|别人|对方)(?:当|是|担任|任)\s*$|\b(?:he|she)(?:'s| is| was)\s+(?:the\s+|our\s+)?$",
+                              re.I)
+_ANOTHER_HOLDS = re.compile(r"\s*(?:是|为)\s*(?:另一个|另一位|另外一个|别人|其他人)|\s*is (?:someone else|another|the other)",
+                            re.I)
 _NO_STAKE = re.compile(r"没有股份|没有持股|不持股|没股份|零持股|no (?:shares|equity|stake)|"
                        r"(?:don't|do not) (?:own|hold) (?:any )?(?:shares|equity)", re.I)
 # "居转户的7年能缩到几年", "能缩短到5年吗": the policy's own period, or the one hoped for, not the visitor's
@@ -112,7 +117,9 @@ def facts_in(text: str) -> list[Fact]:
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
-        negated = bool(_NEGATED.search(text[max(0, s - 8):s]))
+        if _HELD_BY_ANOTHER.search(text[max(0, s - 12):s]):
+            continue  # "他当董事长": someone else's post
+        negated = bool(_NEGATED.search(text[max(0, s - 8):s]) or _ANOTHER_HOLDS.match(text[e:e + 16]))
         unsure = bool(_UNSURE.search(text[max(0, s - 24):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
                           level=ladder, negated=negated and not unsure, unsure=unsure))
