@@ -145,7 +145,9 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
         else:
             # Every measurable route fails; a route the facts can't test ("企业挂牌上市") is only listed.
             failing = [o for o, s in zip(options, option_status, strict=True) if s == "unmet"]
-            chosen, status = min(failing, key=lambda o: sum(x.status == "unmet" for x in o)), "unmet"
+            # Of equally failing routes, the one a figure fails says how far the visitor is ("10%（您：8%）").
+            chosen, status = min(failing, key=lambda o: (sum(x.status == "unmet" for x in o), not any(
+                x.status == "unmet" and x.condition.kind in _NUMERIC for x in o))), "unmet"
         if n >= own and status == "unknown":
             continue  # the general list's requirements count once the facts decide them; not all listed to check
         used |= {id(x.fact) for o in options for x in o if x.fact is not None and (x.status != "unknown" or x.fact.unsure)}
