@@ -123,6 +123,8 @@ def test_the_visitors_own_years_are_not_the_years_asked_about() -> None:
     assert asked_kind("我在上海开了一家制造企业十几年，有没有给企业家的落户通道？") == "hukou"
     assert asked_kind("我在上海工作了17年，能落户吗？") == "hukou"
     assert asked_kind("居转户的7年能缩短到几年？") == "shorten"
+    assert asked_kind("回国后直接来了上海工作，能落户吗？") == "hukou"  # 直接 goes with 来, not with 落户
+    assert asked_kind("博士毕业能直接拿上海户口吗？") == "direct"
 
 
 def test_a_role_the_visitor_is_unsure_of_is_what_the_verdict_depends_on() -> None:

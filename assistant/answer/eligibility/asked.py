@@ -14,7 +14,9 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
                           r"\b(?:move|transfer|bring)\b[^.?!]{0,40}\b(?:along|with (?:me|him|her|us))\b|"
                           r"\b(?:wife|husband|spouse|son|daughter|child|children|kids?)\b[^.?!]{0,40}\b(?:hukou|join|accompany)|"
                           r"\baccompany", re.I)),
-    ("direct", re.compile(r"直接|directly|straight away|right away|immediately|at once|outright", re.I)),
+    # "直接落户", "能直接拿户口吗" — not "回国后直接来了上海"
+    ("direct", re.compile(r"直接[^，,。？?]{0,6}?(?:落户|申办|申请|办理|拿|户口|落|入户)|directly|straight away|right away|"
+                          r"immediately|at once|outright", re.I)),
     # "缩短到几年" asks for a period; "十几年", "好几年", "17年" are the visitor's own years, not the asked 7
     ("shorten", re.compile(r"缩短|少等|(?<![\d十百好])几年|多少年|(?<![\d十])[7七]年|shorten|how many years|"
                            r"\b7[- ]year|seven[- ]year|"
