@@ -131,14 +131,15 @@ class AnswerChain:
         asked = [t.content for t in state.get("history") or [] if t.role == "user"] + [state["question"]]
         facts = merge_facts(asked)
         ranked: list[SearchHit] = state.get("rule_hits") or state["hits"]
-        # Only clauses of the documents the question is answered from — of the first one, or using one of the
-        # question's topic words: a hukou rule must never judge a housing-fund question because it happens to
-        # mention 36 months.
+        # Only clauses of the documents the question is answered from — of the first one, or of one that uses
+        # the question's topic words: a hukou rule must never judge a housing-fund question because it happens
+        # to mention 36 months.
         answering = set(list(dict.fromkeys(h.doc_id for h in ranked))[:RULE_DOCUMENTS])
-        topics = [t for terms, _ in self.retriever.index.topics.topic_concepts(state["expanded"]) for t in terms]
+        concepts = self.retriever.index.topics.topic_concepts(state["expanded"])
+        topic_docs = frozenset().union(*(docs for _, docs in concepts))
         first = ranked[0].doc_id if ranked else None
         rules = self.retriever.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
-            not topics or h.doc_id == first or any(t in h.text for t in topics))])
+            not concepts or h.doc_id == first or h.doc_id in topic_docs)])
         terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
         verdict = decide(asked, facts, rules, terms) if facts or terms else None
         if verdict is not None:
