@@ -22,7 +22,7 @@ from ingest.eligibility.vocabulary import events_in
 _MEMBER = re.compile(r"配偶|子女")
 _MEMBERS = {"配偶": "spouse", "子女": "child"}
 _BRACKETS = re.compile(r"\s*[（(]([^（()）]*)[)）]")
-_JOINERS = re.compile(r"[\s、，,和及与以]*(?:以及|及其|其)?")
+_JOINERS = re.compile(r"[\s、，,和及与]*(?:以及|及其|其)?")
 _MINOR = re.compile(r"未成年")
 AGE_OF_MAJORITY = 18  # 未成年: under 18 (民法典 第十七条)
 # "须在留学人员学成回国前与其结婚": an event (结婚) before (前) or after (后) another (回国)
