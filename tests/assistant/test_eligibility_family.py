@@ -70,6 +70,9 @@ def test_the_member_the_follow_up_names_is_judged_with_the_order_of_events() -> 
     assert _verdict("Can my wife move her hukou with me? We got married before I graduated.").outcome == "yes"
 
 
-def test_the_applicants_own_age_is_not_the_childs() -> None:
+def test_the_applicants_own_age_is_not_a_family_members() -> None:
     v = _verdict("我今年40岁，孩子能随迁吗？")
     assert v is None or (v.outcome != "no" and all(x.fact is None or x.fact.value != 40 for x in v.main.conditions))
+    # two years before the applicant's retirement age says nothing of the spouse's three
+    v = _verdict("我58岁，法定退休年龄60岁。我爱人能随迁吗？我们毕业前就结婚了。")
+    assert v.outcome == "yes" and v.main.rule.beneficiary == "spouse"

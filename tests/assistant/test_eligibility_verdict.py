@@ -154,9 +154,9 @@ def test_a_post_someone_else_holds_is_not_the_visitors() -> None:
 
 
 def test_a_wait_is_not_a_duration_the_visitor_has_done() -> None:
-    first = "首轮融资700万，持股10%，在公司干了半年，能缩短几年？"
+    first = "首轮融资700万，持股10%，在公司干了10个月，能缩短几年？"
     assert _verdict(first).outcome == "no"
-    assert _verdict(first, "那再等半年，干满一年就可以了吧？").outcome == "yes"
+    assert _verdict(first, "那再等两个月，干满12个月就可以了吧？").outcome == "yes"
 
 
 def test_just_below_and_exactly_at_a_threshold() -> None:
