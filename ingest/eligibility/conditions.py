@@ -80,8 +80,14 @@ def _clause_start(text: str, pos: int, lo: int) -> int:
     return lo + stops[-1] if stops else lo
 
 
+ARTICLE_LABEL = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条(?:之[一二三四五六七八九十]+)?\s*")
+
+
 def skip_marker(text: str, start: int, limit: int) -> int:
-    """A condition never starts with its item's number ("1.留学人员…" → "留学人员…")."""
+    """A condition never starts with its item's number or its article's label ("1.留学人员…" → "留学人员…",
+    "第二十一条 最低生活保障家庭…" → "最低生活保障家庭…")."""
+    m = ARTICLE_LABEL.match(text[start:limit])
+    start = start + m.end() if m else start
     m = ITEM.match(text[start:limit])
     return start + m.end() if m else start
 
@@ -128,8 +134,8 @@ def conditions_in(span: Span, exclude: tuple[int, int] | None = None, stated_onl
     prev_level_end = lo
     for s, e, kind, ladder, rung in find_levels(text[lo:hi]):
         s, e = s + lo, e + lo
-        if exclude and exclude[0] <= s < exclude[1]:
-            continue
+        if (exclude and exclude[0] <= s < exclude[1]) or rung == 0:
+            continue  # rung 0 ("非本市户籍") names who, and requires nothing
         if kind == "role" and _in_parens(text, s, lo):
             continue  # "法定代表人(担任董事长或总经理)": the parenthesis explains, it adds no alternative
         if kind == "role" and (re.match(r"[^，,。；;、和]{0,4}[、和]", text[e:hi])
@@ -214,10 +220,9 @@ def check_item(span: Span) -> Condition:
     if first and first.end() < len(span.body.rstrip()):
         span = Span(span.unit_id, span.text, span.start, span.start + first.end())
     body = span.body
-    m = ITEM.match(body)
-    lead = m.end() if m else 0
+    lead = skip_marker(body, 0, len(body))
     while lead < len(body) and body[lead] in "或 \u3000":
-        lead += 1
+        lead += 2 if body[lead:lead + 2] == "或者" else 1
     end = len(body.rstrip("。；;，, \n"))
     return Condition(kind="other", text=body[lead:end], start=span.start + lead, end=span.start + end,
                      unit_id=span.unit_id)

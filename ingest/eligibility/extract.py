@@ -27,10 +27,11 @@ from ingest.eligibility.conditions import (
     group,
     item_requirements,
 )
+from ingest.eligibility.definitions import defined_requirements
 from ingest.eligibility.family import member_rules
 from ingest.eligibility.locators import item_locator
 from ingest.eligibility.model import Outcome, Requirement, Rule
-from ingest.eligibility.outcomes import find_outcome
+from ingest.eligibility.outcomes import find_definition, find_outcome
 from ingest.eligibility.quantities import chinese_number
 
 _MATERIALS = re.compile(r"^\s*(?:证明材料|申请材料|申办材料|所需材料|需提交)")
@@ -46,6 +47,7 @@ class _Heading:
     path0: str
     items: list[Span]
     general: bool = False  # what every applicant must meet, not a route of its own
+    defines: bool = False  # a definition's list ("临时救助对象，是指具有下列情形之一的家庭或者个人：")
 
 
 def _marker_style(sentence: str) -> str:
@@ -108,6 +110,8 @@ def extract_rules(units: Sequence) -> list[Rule]:
         for it in items:
             conds = conditions_in(it)
             reqs = group(it, conds) if conds else [Requirement(((check_item(it),),))]
+            if h.defines:
+                reqs = defined_requirements(it) or reqs
             locator = item_locator(locators.get(it.unit_id, u.locator), it.text, it.start)  # type: ignore[attr-defined]
             rules.append(Rule(u.id, u.doc_title, locator, h.outcome, tuple(h.pre + reqs),  # type: ignore[attr-defined]
                               tuple(dict.fromkeys([u.id, it.unit_id]))))  # type: ignore[attr-defined]
@@ -151,6 +155,24 @@ def extract_rules(units: Sequence) -> list[Rule]:
                 if m:
                     outcome = Outcome("apply_hukou", m.group(0), s + m.start(), s + m.end())
                     general = True
+            if outcome is None and head:
+                # "职工…申请住房公积金贷款的，应当同时符合下列条件": what is applied for is what the list grants
+                m = re.search(r"(?:申请|申办|办理)[^，,。；;：:的]{2,16}(?=的[，,])", sentence)
+                if m:
+                    outcome = Outcome("other", m.group(0), s + m.start(), s + m.end())
+            definition = find_definition(text, s, e) if outcome is None else None
+            if definition is not None:
+                outcome, body = definition
+                if head:
+                    pre = defined_requirements(Span(unit.id, text, body, s + head.start())) + defined_requirements(
+                        Span(unit.id, text, s + head.end(), e), who=True)
+                    heading = _Heading(outcome, "any" if head.group(2) else "all", pre, unit, path0, [],
+                                       defines=True)
+                else:
+                    rules.append(Rule(unit.id, unit.doc_title, item_locator(unit.locator, text, s), outcome,
+                                      tuple(defined_requirements(Span(unit.id, text, body, e))), (unit.id,)))
+                last = None
+                continue
             if outcome is None:
                 if (last is not None and not starts_item and last.unit_id == unit.id
                         and "\n" not in text[last.outcome.end:s]):

@@ -12,7 +12,9 @@ from typing import Literal
 
 ConditionKind = Literal["amount", "percent", "duration", "multiple", "count", "age", "role", "credential",
                         "qualifier", "order", "other"]
-OutcomeKind = Literal["direct_hukou", "apply_hukou", "shorten", "points", "subsidy", "reward", "family", "other"]
+# "status": being what a definition defines (最低生活保障家庭, 特困人员), which other articles grant things to
+OutcomeKind = Literal["direct_hukou", "apply_hukou", "shorten", "points", "subsidy", "reward", "family", "status",
+                      "other"]
 Op = Literal[">=", ">", "<=", "<", "="]
 Status = Literal["met", "unmet", "unknown"]
 

@@ -1,6 +1,9 @@
 """The outcome a clause grants, as a typed span: 由7年缩短为5年, 直接申办本市常住户口, 可申办落户, 积120分,
 给予…补贴/奖励 with its 最高 amount, 属随迁范围. The first outcome phrase of a sentence; a phrase that names who
 ("享受本项奖励的企业") grants nothing.
+
+A definition ("最低生活保障家庭，是指…的本市户籍家庭", "本条例所称X，是指…") is a rule too: whoever meets what
+follows 是指 counts as the term, which is what the statutes' other articles grant things to.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
     ("other", re.compile(r"(?<=的[，,])\s*(?:可以|可|予以|给予)[^，。；;:：]{2,30}")),
     ("other", re.compile(r"(?<=[，,])\s*(?:可以|可)(?:申请|享受|获得|入住)[^，。；;:：]{2,24}")),
 ]
+# The defined term: after an optional "本条例所称" and before "，是指".
+_DEFINITION = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]+条\s*)?(?:(?:本|前款|前条)[\u4e00-\u9fff]{0,6}?所称的?)?"
+                         r"[“\"]?(?P<term>[\u4e00-\u9fff]{2,16}?)[”\"]?\s*[，,]?\s*是指")
 _MAX_AMOUNT = re.compile(r"^(?:[^。；;]{0,30}?(?:最高|不超过|最多|上限)|\s*)")
 
 
@@ -65,3 +71,12 @@ def find_outcome(text: str, start: int, end: int) -> Outcome | None:
         if not amounts and "%" not in text[s:e] and re.search(r"\d", text[s:e]) is None:
             value = None
     return Outcome(kind=kind, text=text[s:e], start=s, end=e, value=value, from_value=from_value)  # type: ignore[arg-type]
+
+
+def find_definition(text: str, start: int, end: int) -> tuple[Outcome, int] | None:
+    """The term a sentence defines ("最低生活保障家庭，是指…") as a "status" outcome, and where what defines it
+    starts (after 是指); None when the sentence defines nothing."""
+    m = _DEFINITION.match(text, start, end)
+    if not m:
+        return None
+    return Outcome(kind="status", text=m.group("term"), start=m.start("term"), end=m.end("term")), m.end()

@@ -62,6 +62,10 @@ _LEVEL_TERMS: list[tuple[str, str, int]] = [
     ("技师", "skill", 1), ("technician", "skill", 1), ("二级职业资格", "skill", 1),
     ("正高级", "title", 3), ("副高级", "title", 2), ("高级专业技术职务", "title", 2), ("高级职称", "title", 2),
     ("senior professional title", "title", 2), ("中级职称", "title", 1),
+    # Where one's hukou is, as clauses state it: a local hukou meets what a local residence permit does.
+    # 非本市户籍 is matched (longest first) so that it is never read as 本市户籍; it requires nothing.
+    ("本市户籍", "hukou", 2), ("上海市户籍", "hukou", 2), ("上海户籍", "hukou", 2), ("本市居住证", "hukou", 1),
+    ("非本市户籍", "hukou", 0),
 ]
 _ROLE_TERMS: list[tuple[str, str, int]] = [
     ("合伙人", "partner", 1), ("partner", "partner", 1), ("gp", "partner", 1),
@@ -100,7 +104,8 @@ LEVEL_NAMES_EN = {"degree": {4: "a doctorate", 3: "a master's degree", 2: "a bac
                   "largest_shareholder": {1: "largest shareholder"}, "founder": {1: "founder"},
                   "core_member": {1: "core team member"}, "head": {1: "head of the company"},
                   "first_completer": {1: "first completer of the contracts"},
-                  "spouse": {1: "a spouse"}, "child": {1: "a child"}}
+                  "spouse": {1: "a spouse"}, "child": {1: "a child"},
+                  "hukou": {2: "a Shanghai hukou", 1: "a Shanghai residence permit", 0: "a hukou from elsewhere"}}
 
 
 def _compile(terms: list[tuple[str, str, int]]) -> re.Pattern[str]:
@@ -160,3 +165,47 @@ def qualifiers_in(text: str) -> frozenset[str]:
     if _ABROAD_EN.search(text):  # "a UK master's", "studied in the US"
         found.add("abroad")
     return frozenset(found)
+
+
+# What a visitor says of their own hukou (not the one they hope to get): rung 2 local, 1 a residence permit,
+# 0 from elsewhere.
+_HUKOU_LOCAL = re.compile(r"(?<!非)(?:上海|本市|本地)(?:户口|户籍)|(?<![-\w])(?:shanghai|local) hukou\b", re.I)
+_HUKOU_ELSEWHERE = re.compile(r"外地(?:户口|户籍|人)|外省市?(?:户口|户籍)|非(?:本市|上海|本地)户籍|"
+                              r"\b(?:non-?local|out-of-town|non-shanghai) hukou\b|\bhukou (?:is )?(?:from|in) another\b",
+                              re.I)
+_HUKOU_PERMIT = re.compile(r"居住证|\bresidence permit\b", re.I)
+# "落上海户口", "get a Shanghai hukou": the hukou asked for; "不是上海户口", "not a Shanghai hukou holder": not held
+_HOPED_FOR = re.compile(r"(?:落|拿|办|申请|申办|迁|转|进|入|取得|获得|\bget|\bgetting|\bobtain|\bapply for|"
+                        r"\bqualify for|\bfor)\s*(?:到|成)?\s*(?:a\s+|the\s+)?$", re.I)
+_NOT_HELD = re.compile(r"(?:不是|没有|没|无|\bnot(?: a| an)?|\bno|\bwithout(?: a)?|(?:don'?t|do not|doesn'?t) have(?: a)?)\s*$",
+                       re.I)
+
+
+def _held(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    return [m for m in pattern.finditer(text) if not _HOPED_FOR.search(text[max(0, m.start() - 12):m.start()])]
+
+
+def _not_held(text: str, m: re.Match[str]) -> bool:
+    return bool(_NOT_HELD.search(text[max(0, m.start() - 10):m.start()]))
+
+
+def hukou_status(text: str) -> tuple[int, str] | None:
+    """(rung, words) of where the visitor says their hukou is, or None when they don't say."""
+    local = _held(_HUKOU_LOCAL, text)
+    own = [m for m in local if not _not_held(text, m)]
+    if own:
+        return 2, own[0].group(0)
+    permits = [m for m in _held(_HUKOU_PERMIT, text) if not _not_held(text, m)]
+    if permits:
+        return 1, permits[0].group(0)
+    elsewhere = _held(_HUKOU_ELSEWHERE, text) or local  # "不是上海户口"
+    return (0, elsewhere[0].group(0)) if elsewhere else None
+
+
+def without_hukou_status(text: str) -> str:
+    """The text without the words in which the visitor says where their hukou is ("我们家都是外地户口"), so
+    that what they say of their hukou is not read as asking for one."""
+    spans = [m.span() for pattern in (_HUKOU_LOCAL, _HUKOU_ELSEWHERE) for m in _held(pattern, text)]
+    for a, b in sorted(spans, reverse=True):
+        text = text[:a] + " " + text[b:]
+    return text

@@ -37,7 +37,11 @@ def _outcome_phrase(rule: Rule, lang: AnswerLang) -> str:
     if o.kind == "family":
         return (f"{_member(rule, lang)}可以随迁（“{o.text}”）" if lang == "zh"
                 else f"{_member(rule, lang)} can move their hukou with yours (「{o.text}」)")
+    if o.kind == "status":
+        return f"您属于“{o.text}”" if lang == "zh" else f"you count as 「{o.text}」"
     if lang == "zh":
+        if o.kind == "other" and re.match(r"(?:可以|可)?(?:申请|申办|办理|向)", o.text):
+            return f"可以{re.sub(r'^(?:可以|可)', '', o.text)}"  # "申请住房公积金贷款": what is asked for, as said
         if o.kind == "shorten":
             return f"持证和社保年限可由{_n(o.from_value)}年缩短为{_n(o.value)}年"
         if o.kind == "direct_hukou":
@@ -133,6 +137,8 @@ def _not_phrase(rule: Rule, lang: AnswerLang) -> str:
     o = rule.outcome
     if o.kind == "family":
         return f"{_member(rule, lang)}不能随迁" if lang == "zh" else f"No, {_member(rule, lang)} can't move their hukou with yours"
+    if o.kind == "status":
+        return f"不属于“{o.text}”" if lang == "zh" else f"No, you don't count as 「{o.text}」"
     if lang == "zh":
         return {"shorten": f"不能由{_n(o.from_value)}年缩短为{_n(o.value)}年", "direct_hukou": "不能直接申办本市常住户口",
                 "apply_hukou": "按这一条不能申办本市常住户口", "points": f"不能积{_n(o.value)}分"}.get(

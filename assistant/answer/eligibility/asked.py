@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.eligibility.vocabulary import without_hukou_status
+
 # Which outcomes a question asks about.
 ASKS: list[tuple[str, re.Pattern[str]]] = [
     # a family member moving their hukou along with the visitor's
@@ -37,6 +39,7 @@ YES_NO = re.compile(r"能不能|能否|可以吗|可不可以|可否|能.{0,16}�
 
 
 def asked_kind(question: str) -> str:
+    question = without_hukou_status(question)  # "我们家都是外地户口，能申请低保吗" asks about 低保
     for name, pattern in ASKS:
         if pattern.search(question):
             return name

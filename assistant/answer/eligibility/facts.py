@@ -19,6 +19,7 @@ from ingest.eligibility.vocabulary import (
     EXCLUSIVE_QUALIFIERS,
     events_in,
     find_levels,
+    hukou_status,
     qualifiers_in,
     relations_in,
     topics_in,
@@ -117,8 +118,8 @@ def facts_in(text: str) -> list[Fact]:
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
-        if _HELD_BY_ANOTHER.search(text[max(0, s - 12):s]):
-            continue  # "他当董事长": someone else's post
+        if ladder == "hukou" or _HELD_BY_ANOTHER.search(text[max(0, s - 12):s]):
+            continue  # "他当董事长": someone else's post; a hukou is read below, as the visitor says it
         negated = bool(_NEGATED.search(text[max(0, s - 8):s]) or _ANOTHER_HOLDS.match(text[e:e + 16]))
         unsure = bool(_UNSURE.search(text[max(0, s - 24):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
@@ -129,6 +130,9 @@ def facts_in(text: str) -> list[Fact]:
     facts += [Fact("age", float(m.group(1)), m.group(0), frozenset({"age"}) | {r for _, _, r in relations_in(m.group(0))})
               for m in _RELATIVE_AGE.finditer(text)]
     facts += _orders(text)
+    hukou = hukou_status(text)
+    if hukou:
+        facts.append(Fact("credential", float(hukou[0]), hukou[1], level="hukou"))
     no_stake = _NO_STAKE.search(text)
     if no_stake:
         facts.append(Fact("percent", 0.0, no_stake.group(0), frozenset({"stake"})))

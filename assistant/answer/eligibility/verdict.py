@@ -161,6 +161,13 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
         status = "met"
     else:
         status = "unknown"
+    words = [x for x in shown if x.status == "unknown" and x.condition.kind == "other"]
+    if status == "met" and (rule.outcome.kind == "status" or (
+            rule.outcome.kind == "other" and len(words) > sum(x.status == "met" for x in shown))):
+        # "本市户籍家庭" met, but income and property unsaid: what a definition (or a list for what one applies
+        # for) asks is mostly words, and the answer turns on them, not on the one thing the visitor said.
+        # A route to a hukou or a subsidy keeps its words as things to check.
+        undecided += [x for x in words if x not in undecided]
     return RuleCheck(rule, status, tuple(shown), len(used), tuple(undecided))
 
 
@@ -200,20 +207,32 @@ def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | 
     return [(None, list(facts), None)]
 
 
+def named_share(rule: Rule, terms: Sequence[str]) -> float:
+    """How much of a defined term the question names: 低保 (→ 最低生活保障) names most of 最低生活保障家庭, less of
+    最低生活保障边缘家庭; 0 for outcomes that are not a defined term."""
+    if rule.outcome.kind != "status":
+        return 0.0
+    found = [t for t in terms if len(t) >= 2 and t in rule.outcome.text]
+    return max((len(t) for t in found), default=0) / len(rule.outcome.text)
+
+
 def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str],
-            terms: Sequence[str] = ()) -> Branch:
+            terms: Sequence[str] = (), named: dict[int, float] | None = None) -> Branch:
     checks = [check_rule(r, facts, terms) for r in rules]
     engaged = [c for c in checks if c.facts_used]
     asked = [c for c in engaged if c.rule.outcome.kind in family]
-    # The rule the facts meet most fully; of those, the one with least left to check; then the best outcome.
+    named = named or {}
+    # The rule the question names; then the one the facts meet most fully; of those, the one with least left
+    # to check; then the best outcome.
     met = sorted((c for c in asked if c.status == "met"),
-                 key=lambda c: (-sum(x.status == "met" for x in c.conditions), len(c.unknown), -rank(c.rule)))
+                 key=lambda c: (-named.get(id(c.rule), 0.0), -sum(x.status == "met" for x in c.conditions),
+                                len(c.unknown), -rank(c.rule)))
     if met:
         return Branch(reading, met[0], None, None)
     # The rule closest to being met; of equals the easiest (if even that one fails, the visitor learns the
     # lowest bar: "首轮200万元").
     nearest = min((c for c in asked if c.status == "unmet"),
-                  key=lambda c: (len(c.unmet), rank(c.rule)), default=None)
+                  key=lambda c: (-named.get(id(c.rule), 0.0), len(c.unmet), rank(c.rule)), default=None)
     others = sorted((c for c in engaged if c.status == "met" and c.rule.outcome.kind not in family
                      and c.rule.beneficiary is None),
                     key=lambda c: -rank(c.rule))
@@ -226,6 +245,7 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
     if not rules:
         return None
+    named_shares = {id(r): named_share(r, terms) for r in rules}
     terms = distinctive(terms, rules)
     measured = any(f.kind not in ("role", "description") for f in facts)
     if not measured and not any(YES_NO.search(q) for q in questions):
@@ -241,7 +261,7 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     if not rules:
         return None
     readings = _readings(facts, rules)
-    branches = [_branch(q, fs, rules, family, terms) for q, fs, _ in readings]
+    branches = [_branch(q, fs, rules, family, terms, named_shares) for q, fs, _ in readings]
     if all(b.best is None and b.nearest is None for b in branches):
         return None
     if len(branches) > 1:
