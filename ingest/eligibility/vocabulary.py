@@ -110,8 +110,9 @@ LEVEL_NAMES_EN = {"degree": {4: "a doctorate", 3: "a master's degree", 2: "a bac
 
 def _compile(terms: list[tuple[str, str, int]]) -> re.Pattern[str]:
     alts = sorted((t for t, _, _ in terms), key=len, reverse=True)
-    # English terms match whole words only ("vp" not inside "vpn"); Chinese terms anywhere.
-    parts = [re.escape(t) if re.search(r"[\u4e00-\u9fff]", t) else rf"\b{re.escape(t)}\b" for t in alts]
+    # English terms match whole words only ("vp" not inside "vpn"), in the plural too ("core team members");
+    # Chinese terms anywhere.
+    parts = [re.escape(t) if re.search(r"[\u4e00-\u9fff]", t) else rf"\b{re.escape(t)}s?\b" for t in alts]
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
@@ -121,16 +122,21 @@ _LEVELS = {t.lower(): (ladder, rung) for t, ladder, rung in _LEVEL_TERMS}
 _ROLES = {t.lower(): (ladder, rung) for t, ladder, rung in _ROLE_TERMS}
 
 
+def _term(named: str, terms: dict[str, tuple[str, int]]) -> tuple[str, int]:
+    key = named.lower()
+    return terms[key] if key in terms else terms[key[:-1]]  # "partners" → partner
+
+
 def find_levels(text: str) -> list[tuple[int, int, str, str, int]]:
     """(start, end, kind, ladder, rung) of every credential ("credential") and role ("role") named."""
     out = []
     for m in _LEVEL_RE.finditer(text):
-        ladder, rung = _LEVELS[m.group(0).lower()]
+        ladder, rung = _term(m.group(0), _LEVELS)
         out.append((m.start(), m.end(), "credential", ladder, rung))
     for m in _ROLE_RE.finditer(text):
         if any(s <= m.start() < e for s, e, *_ in out):
             continue
-        ladder, rung = _ROLES[m.group(0).lower()]
+        ladder, rung = _term(m.group(0), _ROLES)
         out.append((m.start(), m.end(), "role", ladder, rung))
     return sorted(out)
 
@@ -167,45 +173,56 @@ def qualifiers_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-# What a visitor says of their own hukou (not the one they hope to get): rung 2 local, 1 a residence permit,
-# 0 from elsewhere.
+# What a visitor says of their own hukou: rung 2 local, 1 a residence permit, 0 from elsewhere. A local hukou or a
+# permit counts only with words of having it ("我是上海户口", "I have a residence permit", "Shanghai hukou holder"):
+# "上海户口怎么拿", "a route to a Shanghai hukou" name the one hoped for. A hukou from elsewhere is always one's own.
 _HUKOU_LOCAL = re.compile(r"(?<!非)(?:上海|本市|本地)(?:户口|户籍)|(?<![-\w])(?:shanghai|local) hukou\b", re.I)
-_HUKOU_ELSEWHERE = re.compile(r"外地(?:户口|户籍|人)|外省市?(?:户口|户籍)|非(?:本市|上海|本地)户籍|"
+_HUKOU_ELSEWHERE = re.compile(r"外地(?:户口|户籍)|外省市?(?:户口|户籍)|非(?:本市|上海|本地)户籍|"
                               r"\b(?:non-?local|out-of-town|non-shanghai) hukou\b|\bhukou (?:is )?(?:from|in) another\b",
                               re.I)
 _HUKOU_PERMIT = re.compile(r"居住证|\bresidence permit\b", re.I)
-# "落上海户口", "get a Shanghai hukou": the hukou asked for; "不是上海户口", "not a Shanghai hukou holder": not held
+_HAVING_BEFORE = re.compile(r"(?:是|有|属于|持有|持|办了|拿了|拿到了|已经有|已有)\s*$|"
+                            r"\b(?:have|has|hold|holds|holding|with|got|am|are|is)\s+(?:a\s+|an\s+|the\s+)?$|"
+                            r"(?:'m|'re)\s+(?:a\s+|an\s+)?$", re.I)
+_HAVING_AFTER = re.compile(r"^\s*(?:holders?|的人)\b", re.I)
 _HOPED_FOR = re.compile(r"(?:落|拿|办|申请|申办|迁|转|进|入|取得|获得|\bget|\bgetting|\bobtain|\bapply for|"
-                        r"\bqualify for|\bfor)\s*(?:到|成)?\s*(?:a\s+|the\s+)?$", re.I)
-_NOT_HELD = re.compile(r"(?:不是|没有|没|无|\bnot(?: a| an)?|\bno|\bwithout(?: a)?|(?:don'?t|do not|doesn'?t) have(?: a)?)\s*$",
-                       re.I)
+                        r"\bqualify for|\bfor|\bto)\s*(?:到|成)?\s*(?:a\s+|the\s+)?$", re.I)
+_NOT_HELD = re.compile(r"(?:不是|没有|没|无|\bnot(?: a| an)?|\bno|\bwithout(?: a)?|(?:don'?t|do not|doesn'?t) have(?: a)?|"
+                       r"(?:'m|am|are|'re|is) not(?: a| an)?)\s*$", re.I)
 
 
-def _held(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    return [m for m in pattern.finditer(text) if not _HOPED_FOR.search(text[max(0, m.start() - 12):m.start()])]
-
-
-def _not_held(text: str, m: re.Match[str]) -> bool:
-    return bool(_NOT_HELD.search(text[max(0, m.start() - 10):m.start()]))
+def _said(pattern: re.Pattern[str], text: str, having: bool) -> list[tuple[re.Match[str], bool]]:
+    """(match, not held) for each mention the visitor makes of their own hukou or permit."""
+    out = []
+    for m in pattern.finditer(text):
+        before, after = text[max(0, m.start() - 14):m.start()], text[m.end():m.end() + 8]
+        if _HOPED_FOR.search(before):
+            continue
+        negated = bool(_NOT_HELD.search(before))
+        if having and not (negated or _HAVING_BEFORE.search(before) or _HAVING_AFTER.match(after)):
+            continue
+        out.append((m, negated))
+    return out
 
 
 def hukou_status(text: str) -> tuple[int, str] | None:
     """(rung, words) of where the visitor says their hukou is, or None when they don't say."""
-    local = _held(_HUKOU_LOCAL, text)
-    own = [m for m in local if not _not_held(text, m)]
+    local = _said(_HUKOU_LOCAL, text, having=True)
+    own = [m for m, negated in local if not negated]
     if own:
         return 2, own[0].group(0)
-    permits = [m for m in _held(_HUKOU_PERMIT, text) if not _not_held(text, m)]
+    permits = [m for m, negated in _said(_HUKOU_PERMIT, text, having=True) if not negated]
     if permits:
         return 1, permits[0].group(0)
-    elsewhere = _held(_HUKOU_ELSEWHERE, text) or local  # "不是上海户口"
+    elsewhere = [m for m, _ in _said(_HUKOU_ELSEWHERE, text, having=False)] or [m for m, _ in local]
     return (0, elsewhere[0].group(0)) if elsewhere else None
 
 
 def without_hukou_status(text: str) -> str:
     """The text without the words in which the visitor says where their hukou is ("我们家都是外地户口"), so
     that what they say of their hukou is not read as asking for one."""
-    spans = [m.span() for pattern in (_HUKOU_LOCAL, _HUKOU_ELSEWHERE) for m in _held(pattern, text)]
+    spans = [m.span() for pattern, having in ((_HUKOU_LOCAL, True), (_HUKOU_ELSEWHERE, False))
+             for m, _ in _said(pattern, text, having)]
     for a, b in sorted(spans, reverse=True):
         text = text[:a] + " " + text[b:]
     return text

@@ -71,12 +71,15 @@ def test_a_list_for_what_one_applies_for_is_a_rule_of_all_its_items() -> None:
     ("我们家都是外地户口，在上海住了十几年", 0), ("我是上海户口", 2), ("我有居住证，能申请吗", 1),
     ("不是上海户口，有居住证", 1), ("Our family all have Shanghai hukou", 2),
     ("I'm not a Shanghai hukou holder but I have a residence permit", 1), ("we have a non-local hukou", 0),
+    ("我们全家都是上海户口", 2), ("I don't have a Shanghai hukou", 0), ("持有居住证满7年", 1),
 ])
 def test_where_the_visitor_says_their_hukou_is(text, rung) -> None:
     assert hukou_status(text)[0] == rung
 
 
-@pytest.mark.parametrize("text", ["能落上海户口吗", "我想拿到上海户口", "can I get a Shanghai hukou?", "怎么申请本市户籍"])
+@pytest.mark.parametrize("text", ["能落上海户口吗", "我想拿到上海户口", "can I get a Shanghai hukou?", "怎么申请本市户籍",
+                                  "上海户口难不难拿", "Is there a route to a Shanghai hukou for someone like me?",
+                                  "居住证积分怎么算"])
 def test_a_hukou_asked_for_is_not_one_held(text) -> None:
     assert hukou_status(text) is None
 

@@ -52,6 +52,8 @@ def test_facts_in_chinese_english_and_mixed() -> None:
     en = merge_facts(["I'm a founder with a 7% stake; we raised 9 million yuan in total"])
     assert {(f.kind, f.value) for f in en} >= {("percent", 7), ("amount", 9_000_000), ("role", 1)}
     assert "cumulative" in next(f for f in en if f.kind == "amount").qualifiers
+    plural = merge_facts(["I'm one of the core team members, not a shareholder"])  # a role named in the plural
+    assert [(f.kind, f.level) for f in plural if f.kind == "role"] == [("role", "core_member")]
 
 
 def test_yes_with_the_best_outcome_and_what_is_left_to_check() -> None:

@@ -233,8 +233,9 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
     # lowest bar: "首轮200万元").
     nearest = min((c for c in asked if c.status == "unmet"),
                   key=lambda c: (-named.get(id(c.rule), 0.0), len(c.unmet), rank(c.rule)), default=None)
+    # A definition met on the side is no consolation ("but you count as 创业投资机构"): only what one gets counts.
     others = sorted((c for c in engaged if c.status == "met" and c.rule.outcome.kind not in family
-                     and c.rule.beneficiary is None),
+                     and c.rule.beneficiary is None and c.rule.outcome.kind != "status"),
                     key=lambda c: -rank(c.rule))
     return Branch(reading, None, nearest, others[0] if others else None)
 
