@@ -105,6 +105,8 @@ LEVEL_NAMES_EN = {"degree": {4: "a doctorate", 3: "a master's degree", 2: "a bac
                   "core_member": {1: "core team member"}, "head": {1: "head of the company"},
                   "first_completer": {1: "first completer of the contracts"},
                   "spouse": {1: "a spouse"}, "child": {1: "a child"},
+                  "honour": {4: "a national honour", 3: "a provincial or ministerial honour",
+                             2: "a city's honour", 1: "a district's honour"},
                   "hukou": {2: "a Shanghai hukou", 1: "a Shanghai residence permit", 0: "a hukou from elsewhere"}}
 
 
@@ -127,6 +129,33 @@ def _term(named: str, terms: dict[str, tuple[str, int]]) -> tuple[str, int]:
     return terms[key] if key in terms else terms[key[:-1]]  # "partners" → partner
 
 
+# The level of the body that grants an honour (表彰, 奖励, 称号, an award): national > provincial or ministerial
+# (Shanghai's own, 上海市/本市, are provincial) > another city's > a district's. "省部级及以上政府表彰" is met by a
+# national or a Shanghai award, not by one of 苏州市 or of a district. Of two levels named together ("国家及省部级
+# 以上…奖励") the lower is the bar.
+_HONOUR_NOUN = re.compile(r"表彰|奖励|奖项|大奖|奖|称号|荣誉|\bawards?\b|\bprizes?\b|\bhonou?rs?\b", re.I)
+_HONOUR_LEVELS: list[tuple[re.Pattern[str], int]] = [
+    (re.compile(r"国家级|国家|全国|\bnational\b|\bstate-level\b", re.I), 4),
+    (re.compile(r"省部级|省级|部级|省里|上海市|本市|\bprovincial\b|\bministerial\b|\bshanghai\b", re.I), 3),
+    (re.compile(r"市级|地市级|(?!上海)[\u4e00-\u9fff]{2}市(?!场)|\bcity(?:-level)?\b|\bmunicipal\b", re.I), 2),
+    (re.compile(r"区级|区里|县级|区县级|(?<![地社小园])区(?![域块])|\bdistrict(?:-level)?\b|\bcounty\b", re.I), 1),
+]
+_HONOUR_WINDOW = 14
+
+
+def _honours(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, rung) of each honour whose level the words just before it name."""
+    out = []
+    for m in _HONOUR_NOUN.finditer(text):
+        lo = m.start() - _HONOUR_WINDOW
+        stops = [x.end() for x in re.finditer(r"[，,。；;！？!?\n]", text[max(0, lo):m.start()])]
+        lo = max(0, lo) + (stops[-1] if stops else 0)
+        found = [(x.start() + lo, rung) for pattern, rung in _HONOUR_LEVELS for x in pattern.finditer(text[lo:m.start()])]
+        if found and not any(s <= m.start() < e for s, e, _ in out):
+            out.append((min(at for at, _ in found), m.end(), min(rung for _, rung in found)))
+    return out
+
+
 def find_levels(text: str) -> list[tuple[int, int, str, str, int]]:
     """(start, end, kind, ladder, rung) of every credential ("credential") and role ("role") named."""
     out = []
@@ -138,6 +167,8 @@ def find_levels(text: str) -> list[tuple[int, int, str, str, int]]:
             continue
         ladder, rung = _term(m.group(0), _ROLES)
         out.append((m.start(), m.end(), "role", ladder, rung))
+    out += [(a, b, "credential", "honour", rung) for a, b, rung in _honours(text)
+            if not any(s <= a < e for s, e, *_ in out)]
     return sorted(out)
 
 

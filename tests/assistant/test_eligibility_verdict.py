@@ -201,3 +201,27 @@ def test_the_home_place_and_a_place_only_mentioned_are_in_scope(question: str) -
 def test_a_policy_staff_add_for_another_place_makes_it_covered() -> None:
     indexed = ["上海市引进人才申办本市常住户口办法 上海市人民政府", "北京市引进人才管理办法 北京市人力资源和社会保障局"]
     assert out_of_scope("北京户口怎么办理？", indexed, date(2021, 6, 1)) is None
+
+
+HONOURS = extract_rules(clause_units("某市人才引进办法", [
+    ("第五条", "符合下列条件之一的，可以申办本市常住户口：\n1.获得省部级及以上政府表彰的人员；\n"
+              "2.取得技师证书且获得国家及省部级以上技能竞赛奖励的技能人才。"),
+]))
+
+
+@pytest.mark.parametrize(("question", "outcome"), [
+    ("我拿过苏州市的“先进工作者”称号，能走人才引进落户吗？", "no"),  # another city's honour is below 省部级
+    ("我获得过上海市劳动模范称号，能落户吗？", "yes"),  # Shanghai's own honours are provincial
+    ("I received a national award for my work. Can I apply for hukou?", "yes"),
+])
+def test_an_honour_meets_a_level_by_who_granted_it(question, outcome) -> None:
+    assert _ask([r for r in HONOURS if r.locator == "第五条1."], question).outcome == outcome
+
+
+def test_a_district_prize_fails_the_national_or_provincial_bar_the_lower_of_two_levels_sets() -> None:
+    (rule,) = [r for r in HONOURS if r.locator == "第五条2."]
+    honour = next(c for c in rule.conditions if c.level == "honour")
+    assert (honour.text, honour.value) == ("获得国家及省部级以上技能竞赛奖励", 3.0)
+    v = _ask([rule], "我有技师证，得过区里技能比赛一等奖，能落户吗？")
+    assert v.outcome == "no"
+    assert "✗ 获得国家及省部级以上技能竞赛奖励（您：区里技能比赛一等奖）" in checklist(v, "zh")
