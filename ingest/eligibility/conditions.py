@@ -34,6 +34,8 @@ _AVERAGE_WAGE = re.compile(r"(?:不低于|达到|高于)[^，。；;、]{0,24}?�
 _SOFT = re.compile(r"(?:一般|原则上)\s*$")
 _ALTERNATIVE_GAP = re.compile(r"或")
 PARENS = re.compile(r"[（(][^（()）]*[)）]")
+MINOR = re.compile(r"未成年")
+AGE_OF_MAJORITY = 18.0  # 未成年: under 18 (民法典 第十七条)
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,11 @@ def conditions_in(span: Span, exclude: tuple[int, int] | None = None, stated_onl
         found.append(Condition(kind=q.kind, text=text[start:span_end], start=start, end=span_end,
                                op=op or ">=", value=q.value, topics=topics_in(context),
                                qualifiers=qualifiers_in(context), soft=soft, unit_id=span.unit_id))
+        minor = MINOR.search(text, start, span_end)
+        if q.kind == "age" and op in (">=", ">") and minor:
+            # "未成年人年满十六周岁": 16 or older, and still a minor
+            found.append(Condition(kind="age", text=minor.group(0), start=minor.start(), end=minor.end(), op="<",
+                                   value=AGE_OF_MAJORITY, topics=frozenset({"age"}), unit_id=span.unit_id))
     for m in _AVERAGE_WAGE.finditer(text, lo, hi):
         # "缴费基数不低于上一年度…平均工资": one times the average, though no number is written
         start = skip_marker(text, _back(text, m.start(), lo), m.start())

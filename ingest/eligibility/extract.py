@@ -200,6 +200,10 @@ def extract_rules(units: Sequence) -> list[Rule]:
                 continue
             region = Span(unit.id, text, s, outcome.start)
             reqs = group(region, conditions_in(region))
+            if outcome.kind == "other" and reqs:
+                # "…年满十六周岁后，仍在…阶段就读的，继续予以供养": what it grants is no route of the kinds the
+                # verdict ranks, and its words are conditions as much as its figures
+                reqs = defined_requirements(region)
             for m in PARENS.finditer(text, outcome.end, e):  # "…安家补贴（须签订5年以上劳动合同）"
                 tail = Span(unit.id, text, m.start() + 1, m.end() - 1)
                 reqs += group(tail, conditions_in(tail))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.eligibility.conditions import Span, conditions_in
+from ingest.eligibility.conditions import AGE_OF_MAJORITY, MINOR, Span, conditions_in
 from ingest.eligibility.model import Condition, Outcome, Requirement, Rule
 from ingest.eligibility.vocabulary import events_in
 
@@ -23,8 +23,6 @@ _MEMBER = re.compile(r"配偶|子女")
 _MEMBERS = {"配偶": "spouse", "子女": "child"}
 _BRACKETS = re.compile(r"\s*[（(]([^（()）]*)[)）]")
 _JOINERS = re.compile(r"[\s、，,和及与]*(?:以及|及其|其)?")
-_MINOR = re.compile(r"未成年")
-AGE_OF_MAJORITY = 18  # 未成年: under 18 (民法典 第十七条)
 # "须在留学人员学成回国前与其结婚": an event (结婚) before (前) or after (后) another (回国)
 _ORDER = re.compile(r"在(?P<anchor>[^，,。；;]{2,14}?)(?P<rel>以前|之前|前|以后|之后|后)(?P<event>[^，,。；;]{2,10})")
 
@@ -70,10 +68,10 @@ def _child_requirements(unit_id: str, text: str, start: int, end: int) -> list[R
     options: list[tuple[Condition, ...]] = []
     for s, e in _parts(text, start, end, "或"):
         conds = list(conditions_in(Span(unit_id, text, s, e)))
-        minor = _MINOR.search(text, s, e)
+        minor = MINOR.search(text, s, e)
         if minor:
             conds.append(Condition("age", minor.group(0), minor.start(), minor.end(), op="<",
-                                   value=float(AGE_OF_MAJORITY), topics=frozenset({"age"}), unit_id=unit_id))
+                                   value=AGE_OF_MAJORITY, topics=frozenset({"age"}), unit_id=unit_id))
         rest = max([s, *(c.end for c in conds)])
         rest += len(text[rest:e]) - len(text[rest:e].lstrip(" 、，,"))
         if len(re.findall(r"[\u4e00-\u9fff]", text[rest:e])) >= 2:  # "在普通高中就读": said, not measured

@@ -18,9 +18,9 @@ _ARTICLE_RANGE = re.compile(r"^第[一二三四五六七八九十百零〇\d]+�
 def item_locator(unit_locator: str, text: str, at: int) -> str:
     """The locator of the item or article the offset `at` of a unit's text lies in. A unit already located to
     its items keeps its locator."""
+    at += len(text[at:]) - len(text[at:].lstrip())  # a sentence may start at the line break before it
     line_start = text.rfind("\n", 0, at) + 1
     if _ARTICLE_RANGE.match(unit_locator):
-        at += len(text[at:]) - len(text[at:].lstrip())  # a sentence may start at the line break before it
         articles = [m for m in _ARTICLE_LINE.finditer(text) if m.start() <= at]
         return articles[-1].group(1) if articles else unit_locator
     m = ITEM.match(text[line_start:])

@@ -23,6 +23,9 @@ CLAUSES = [
               "（四）无未还清的住房贷款，或者已为住房贷款提供担保。"),
     ("第十一条", "第十一条 住房困难家庭中六十周岁以上老年人申请配租的，给予租金补贴。"),
     ("第十二条", "第十二条 住房保障边缘家庭，是指家庭成员人均月收入低于3000元的本市户籍家庭。"),
+    ("第十三条", "第十三条 对生活困难家庭，按照下列规定予以帮扶：\n\n（一）提供基本生活条件；\n\n（二）办理丧葬事宜。\n\n"
+              "生活困难家庭中的未成年人年满十六周岁后，仍在高中阶段就读的，继续予以帮扶。"),
+    ("第十四条", "第十四条 职工享受最低生活保障，或者连续失业两年以上且家庭生活严重困难的，也可以申请提取住房公积金。"),
 ]
 RULES = extract_rules(clause_units("某市住房保障条例", CLAUSES))
 
@@ -127,3 +130,23 @@ def test_the_definition_the_question_names_is_the_one_judged() -> None:
     question = "我们是上海户口，人均月收入1500元，算住房困难家庭吗？"
     v = decide([question], merge_facts([question]), [*_rules("第八条"), *_rules("第十二条")], ["住房困难家庭"])
     assert v.outcome == "depends" and v.main.rule.locator == "第八条"
+
+
+def test_what_a_sentence_grants_of_no_ranked_kind_keeps_its_words_and_a_minor_is_under_18() -> None:
+    (rule,) = _rules("第十三条")
+    assert rule.locator == "第十三条"  # the paragraph after the list, not its last item
+    assert rule.outcome.text == "继续予以帮扶"
+    assert [(c.kind, c.op, c.value, c.text) for c in rule.conditions] == [
+        ("other", None, None, "生活困难家庭中"), ("age", "<", 18.0, "未成年"), ("age", ">=", 16.0, "未成年人年满十六周岁"),
+        ("other", None, None, "仍在高中阶段就读")]
+    assert _ask("我今年20岁，还在读高中，能继续帮扶吗？", "第十三条").outcome == "no"  # no longer a minor
+
+
+def test_parts_after_or_are_other_ways_to_qualify() -> None:
+    (rule,) = _rules("第十四条")
+    assert rule.outcome.text.startswith("也可以申请提取住房公积金")
+    (requirement,) = rule.requirements
+    assert [[(c.kind, c.text) for c in option] for option in requirement.options] == [
+        [("other", "职工享受最低生活保障")],
+        [("duration", "连续失业两年以上"), ("other", "家庭生活严重困难")]]
+    assert _ask("我连续失业一年半了，能提取公积金吗？", "第十四条").outcome == "no"

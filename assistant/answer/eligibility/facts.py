@@ -114,7 +114,7 @@ def facts_in(text: str) -> list[Fact]:
             topics = topics | {"work"}  # "当副总裁才一年": time served in a role
         if kind == "age":
             whose = {r for _, _, r in relations_in(context)}  # "女儿17岁": whose age it is
-            topics = topics | whose | ({"age"} if whose else set())
+            topics = topics | whose | {"age"}  # an age is about age, whoever's it is
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
