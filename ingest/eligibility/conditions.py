@@ -94,7 +94,7 @@ def skip_marker(text: str, start: int, limit: int) -> int:
     return start + m.end() if m else start
 
 
-def _in_parens(text: str, pos: int, lo: int) -> bool:
+def in_parens(text: str, pos: int, lo: int) -> bool:
     opened = max(text.rfind("(", lo, pos), text.rfind("（", lo, pos))
     closed = max(text.rfind(")", lo, pos), text.rfind("）", lo, pos))
     return opened > closed
@@ -143,7 +143,7 @@ def conditions_in(span: Span, exclude: tuple[int, int] | None = None, stated_onl
         s, e = s + lo, e + lo
         if (exclude and exclude[0] <= s < exclude[1]) or rung == 0:
             continue  # rung 0 ("非本市户籍") names who, and requires nothing
-        if kind == "role" and _in_parens(text, s, lo):
+        if kind == "role" and in_parens(text, s, lo):
             continue  # "法定代表人(担任董事长或总经理)": the parenthesis explains, it adds no alternative
         if kind == "role" and (re.match(r"[^，,。；;、和]{0,4}[、和]", text[e:hi])
                                or re.search(r"[、和]\s*$", text[max(lo, s - 2):s])):

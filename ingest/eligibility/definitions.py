@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from ingest.eligibility.conditions import Span, conditions_in, group, skip_marker
+from ingest.eligibility.conditions import Span, conditions_in, group, in_parens, skip_marker
 from ingest.eligibility.model import Condition, Requirement
 
 _PART_END = re.compile(r"[，,；;。：:]")
-_LEAD = re.compile(r"^(?:\s|且|并且|并|同时|而且|以及|或者|或|的)+")
+_LEAD = re.compile(r"^(?:\s|、|且|并且|并|同时|而且|以及|或者|或|的)+")
 _WHO = re.compile(r"(?:家庭|人员|个人|人|者|单位|企业|机构)$")  # "…的非本市户籍家庭": who, not a condition
-_TAIL = re.compile(r"(?:\s|的|、|和|及)+$")
+_TAIL = re.compile(r"(?:\s|的|、|和|及|[（(])+$")
 _MIN_WORDS = 4  # "无劳动能力" is a condition; "的人员" is not
 _ALTERNATIVE = re.compile(r"[，,；;]\s*或(?:者)?")  # a part that starts with 或者 is another way to qualify
 _WHO_LIST = re.compile(r"、[^、]*(?:以及|或者|和)")  # "本市户籍老年人、残疾人以及未满十六周岁的未成年人"
@@ -46,7 +46,7 @@ def _conjunction(unit_id: str, text: str, start: int, end: int, who: bool) -> li
     out: list[Requirement] = []
     for a, b in _parts(text, start, end):
         part = Span(unit_id, text, a, b)
-        found = conditions_in(part)
+        found = [c for c in conditions_in(part) if not in_parens(text, c.start, a)]  # a bracket explains
         if who and _WHO_LIST.search(text, a, b):
             cut = text.index("、", a, b)
             found = [c for c in found if c.start < cut]

@@ -7,8 +7,11 @@ Chinese policy clauses state eligibility in a few shapes, and this reads those s
   item);
 - 或/或者 between conditions make alternatives, 且/并 and commas conjunctions; "；或…" inside an item splits it
   into alternatives;
-- a sentence after the outcome that adds conditions ("企业注册资金不少于50万元(实缴)…") belongs to the same rule.
+- a sentence after the outcome that adds conditions ("企业注册资金不少于50万元(实缴)…") belongs to the same rule;
+- a definition ("X，是指…") and what an applicant or employer must be ("申请单位应是…") — definitions.py;
+- "申请X的，应当同时符合下列条件：" — what is applied for is what the list grants.
 Outcomes: 由7年缩短为5年, 直接申办本市常住户口, 可申办落户, 积120分, 给予…补贴/奖励 (with its 最高 amount).
+A document's general requirements bind its routes (general.py); family members get rules of their own (family.py).
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from ingest.eligibility.conditions import (
 )
 from ingest.eligibility.definitions import defined_requirements
 from ingest.eligibility.family import member_rules
+from ingest.eligibility.general import Waiver, bind_routes, waived_for
 from ingest.eligibility.locators import item_locator
 from ingest.eligibility.model import Outcome, Requirement, Rule
 from ingest.eligibility.outcomes import find_definition, find_outcome
-from ingest.eligibility.quantities import chinese_number
 
 _MATERIALS = re.compile(r"^\s*(?:证明材料|申请材料|申办材料|所需材料|需提交)")
 # "同时符合下列条件", "符合下列条件之一", and the statutes' "有下列情形之一的" (any one of the items).
@@ -168,9 +171,12 @@ def extract_rules(units: Sequence) -> list[Rule]:
                         Span(unit.id, text, s + head.end(), e), who=True)
                     heading = _Heading(outcome, "any" if head.group(2) else "all", pre, unit, path0, [],
                                        defines=True)
-                else:
+                else:  # "申请单位应是…" binds every route of the document, as a general list does
                     rules.append(Rule(unit.id, unit.doc_title, item_locator(unit.locator, text, s), outcome,
-                                      tuple(defined_requirements(Span(unit.id, text, body, e))), (unit.id,)))
+                                      tuple(defined_requirements(Span(unit.id, text, body, e))), (unit.id,),
+                                      general=outcome.kind == "other"))
+                    if rules[-1].general:
+                        general_lists.append((rules[-1], [(rules[-1].requirements, None)]))
                 last = None
                 continue
             if outcome is None:
@@ -233,62 +239,6 @@ def proved_requirements(materials: Span, rule: Rule) -> list[Requirement]:
             found += group(proof, new)
             stated |= {(c.kind, c.op, c.value) for c in new}
     return found
-
-
-# "(符合下述第四条第一款条件的除外)": an item of the general list that the named article (or one 款 of it) spares
-_WAIVER = re.compile(r"[（(][^（()）]*?(第[一二三四五六七八九十百\d]+条)(?:第([一二三四五六七八九十\d]+)款)?"
-                     r"[^（()）]*?除外[)）]")
-_HUKOU_ROUTES = {"direct_hukou", "apply_hukou"}
-
-
-@dataclass(frozen=True)
-class Waiver:
-    article: str  # "第四条"
-    paragraph: int | None  # 1 for "第一款"; None: the whole article
-
-
-def waived_for(item: str) -> Waiver | None:
-    m = _WAIVER.search(item)
-    if not m:
-        return None
-    n = m.group(2)
-    paragraph = None if n is None else int(n) if n.isdigit() else int(chinese_number(n) or 1)
-    return Waiver(m.group(1), paragraph)
-
-
-def _paragraph_of(text: str, at: int) -> int:
-    """Which numbered paragraph of its article an offset lies in: "（二）…" is the second."""
-    lines = text[:at].split("\n")
-    return max(1, sum(bool(ITEM.match(line)) for line in lines))
-
-
-def bind_routes(rules: list[Rule], general_lists: Sequence[tuple[Rule, Sequence[tuple[Sequence[Requirement],
-                Waiver | None]]]], texts: dict[str, str]) -> list[Rule]:
-    """Every hukou route of the document carries the requirements of its general list, except the items
-    that name the route's article (or its paragraph) as an exception."""
-    if not general_lists:
-        return rules
-
-    def spared(rule: Rule, waiver: Waiver | None) -> bool:
-        if waiver is None or not rule.locator.startswith(waiver.article):
-            return False
-        return waiver.paragraph is None or _paragraph_of(texts.get(rule.unit_id, ""), rule.outcome.start) \
-            == waiver.paragraph
-
-    out = []
-    for rule in rules:
-        if rule.general or rule.outcome.kind not in _HUKOU_ROUTES:
-            out.append(rule)
-            continue
-        inherited: list[Requirement] = []
-        sources: list[str] = []
-        for general, parts in general_lists:
-            kept = [r for reqs, waiver in parts if not spared(rule, waiver) for r in reqs]
-            if kept:
-                inherited += kept
-                sources.append(general.locator)
-        out.append(replace(rule, inherited=tuple(inherited), inherited_from="、".join(dict.fromkeys(sources))))
-    return out
 
 
 def _is_label(body: str) -> bool:

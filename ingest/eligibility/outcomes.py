@@ -31,6 +31,9 @@ OUTCOMES: list[tuple[str, re.Pattern[str]]] = [
 # The defined term: after an optional "本条例所称" and before "，是指".
 _DEFINITION = re.compile(r"\s*(?:第[一二三四五六七八九十百零〇\d]+条\s*)?(?:(?:本|前款|前条)[\u4e00-\u9fff]{0,6}?所称的?)?"
                          r"[“\"]?(?P<term>[\u4e00-\u9fff]{2,16}?)[”\"]?\s*[，,]?\s*是指")
+# What every application's employer or applicant must be: "申请单位应是在本市行政区域内注册登记的…各类企业".
+_REQUIRED_OF = re.compile(r"(?:^|(?<=\n))\s*(?:第[一二三四五六七八九十百零〇\d]+条\s*)?(?P<who>申请单位|用人单位|申报单位|申请人|申报人|申请企业)"
+                          r"(?:应当|应|须|必须)(?:是|为)")
 _MAX_AMOUNT = re.compile(r"^(?:[^。；;]{0,30}?(?:最高|不超过|最多|上限)|\s*)")
 
 
@@ -74,9 +77,13 @@ def find_outcome(text: str, start: int, end: int) -> Outcome | None:
 
 
 def find_definition(text: str, start: int, end: int) -> tuple[Outcome, int] | None:
-    """The term a sentence defines ("最低生活保障家庭，是指…") as a "status" outcome, and where what defines it
-    starts (after 是指); None when the sentence defines nothing."""
+    """The term a sentence defines ("最低生活保障家庭，是指…") as a "status" outcome, or whom it says what they must
+    be ("申请单位应是…的各类企业") as an "other" one, and where what follows starts; None when the sentence does
+    neither."""
     m = _DEFINITION.match(text, start, end)
-    if not m:
-        return None
-    return Outcome(kind="status", text=m.group("term"), start=m.start("term"), end=m.end("term")), m.end()
+    if m:
+        return Outcome(kind="status", text=m.group("term"), start=m.start("term"), end=m.end("term")), m.end()
+    m = _REQUIRED_OF.search(text, start, end)  # also on the line after an article's title
+    if m:
+        return Outcome(kind="other", text=m.group("who"), start=m.start("who"), end=m.end("who")), m.end()
+    return None

@@ -79,3 +79,24 @@ def test_general_requirements_nobody_spoke_of_are_not_listed_to_check() -> None:
     assert v is not None and v.outcome == "yes"
     shown = [x.condition.text for x in v.branches[0].best.conditions]
     assert not any("退休" in t or "社会保险" in t for t in shown)
+
+
+EMPLOYER = extract_rules(clause_units("某市海外人才落户细则（二）", [
+    ("第二条", "第二条 申请单位应具备的基本条件\n申请单位应是在本市注册登记、注册资金在200万元人民币及以上、依法纳税的各类企业。"),
+    ("第四条", "第四条 激励条件\n（一）获得硕士学位的人员，全职来本市工作后可申办落户。\n"
+              "（二）留学人员在本市创办企业，企业注册资金不少于30万元人民币的，可申办落户。"),
+]))
+
+
+def test_what_every_employer_must_be_binds_the_routes_unless_a_route_states_its_own() -> None:
+    [general] = [r for r in EMPLOYER if r.general]
+    assert (general.locator, general.outcome.text) == ("第二条", "申请单位")
+    employed, founder = (next(r for r in EMPLOYER if r.locator == f"第四条（{n}）") for n in "一二")
+    assert employed.inherited_from == "第二条"
+    assert [c.value for req in employed.inherited for o in req.options for c in o if c.kind == "amount"] == [2_000_000]
+    assert not any(c.kind == "amount" for req in founder.inherited for o in req.options for c in o)  # its own 30万
+    question = "我是硕士，公司注册资金150万，能落户吗？"
+    v = decide([question], merge_facts([question]), [employed, general])
+    assert v.outcome == "no" and "200万" in verdict_line(v, "zh") and "150万" in verdict_line(v, "zh")
+    question = "我回国创业，公司注册资金50万，能落户吗？"
+    assert decide([question], merge_facts([question]), [founder, general]).outcome == "yes"
