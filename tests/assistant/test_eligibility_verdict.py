@@ -52,6 +52,9 @@ def test_facts_in_chinese_english_and_mixed() -> None:
     en = merge_facts(["I'm a founder with a 7% stake; we raised 9 million yuan in total"])
     assert {(f.kind, f.value) for f in en} >= {("percent", 7), ("amount", 9_000_000), ("role", 1)}
     assert "cumulative" in next(f for f in en if f.kind == "amount").qualifiers
+    per_period = merge_facts(["我一个月就挣两千多，老婆上班一个月三千出头", "I earn 3000 a month"])
+    assert not [f for f in per_period if f.kind == "duration"]  # how much per month, not how long
+    assert [f.value for f in merge_facts(["我失业一个月了"]) if f.kind == "duration"] == [1]
     plural = merge_facts(["I'm one of the core team members, not a shareholder"])  # a role named in the plural
     assert [(f.kind, f.level) for f in plural if f.kind == "role"] == [("role", "core_member")]
 

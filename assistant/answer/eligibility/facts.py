@@ -45,6 +45,9 @@ _FRAMING_AFTER = re.compile(r"^\s*(?:的)?(?:要求|年限|期限|门槛|require
 _FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it)?(?: to)?|cut(?: it)? to|"
                              r"down to|become|instead of(?: the)?|from(?: the)?|再(?:等|过|交|干)|还要等|"
                              r"wait(?: for)?(?: another)?|in another)\s*$", re.I)
+# After "一个月"/"a year": an amount or what is earned or paid in it
+_PER_PERIOD = re.compile(r"\s*(?:就|才|只|能|大概|差不多)?\s*(?:挣|赚|收入|工资|拿|交|付|花|[\d一二两三四五六七八九十几]+\s*(?:千|万|百|块|元))|"
+                         r"\s*(?:of (?:salary|pay|income|rent)|salary|income)", re.I)
 _WINDOW = re.compile(r"(?:最近|近|过去|(?:over |in )?the (?:last|past))\s*$", re.I)  # "最近4年内…36个月"
 _RETIREMENT = re.compile(r"退休|retire", re.I)
 # "但没上市", "公司还未挂牌": a short phrase the visitor says is not so (not the question forms 有没有, 是不是)
@@ -109,6 +112,8 @@ def facts_in(text: str) -> list[Fact]:
             continue
         if kind == "count" and q.value == 1 and not q.text[0].isdigit():
             continue  # "一家创投机构", "一名员工": an article, not a count
+        if kind == "duration" and _PER_PERIOD.match(text[q.end:q.end + 8]) and q.value in (1, 12):
+            continue  # "一个月三千出头", "a month": how much per period, not how long
         topics = topics_in(context)
         if kind == "duration" and any(level_kind == "role" for _, _, level_kind, _, _ in find_levels(context)):
             topics = topics | {"work"}  # "当副总裁才一年": time served in a role
