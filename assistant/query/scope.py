@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from ingest.eligibility.vocabulary import stated_hukou_spans
+
 # China's provincial-level divisions and its larger cities, with the English names visitors use.
 _PLACES: dict[str, tuple[str, ...]] = {
     "北京": ("beijing",), "天津": ("tianjin",), "重庆": ("chongqing",), "上海": ("shanghai",),
@@ -46,7 +48,10 @@ def _english(place: str) -> str:
 
 
 def out_of_scope(question: str, indexed_text: Iterable[str], newest: date | None) -> OutOfScope | None:
-    """Another jurisdiction or a later year than anything indexed, or None."""
+    """Another jurisdiction or a later year than anything indexed, or None. The hukou the visitor says they hold
+    is where they come from, not what they ask about: "我们全家都是安徽户口，能申请低保吗"."""
+    for a, b in sorted(stated_hukou_spans(question), reverse=True):
+        question = question[:a] + " " + question[b:]
     low = question.lower()
     indexed = " ".join(indexed_text)
     named = [p for p, en in _PLACES.items()

@@ -208,8 +208,15 @@ def qualifiers_in(text: str) -> frozenset[str]:
 # permit counts only with words of having it ("我是上海户口", "I have a residence permit", "Shanghai hukou holder"):
 # "上海户口怎么拿", "a route to a Shanghai hukou" name the one hoped for. A hukou from elsewhere is always one's own.
 _HUKOU_LOCAL = re.compile(r"(?<!非)(?:上海|本市|本地)(?:户口|户籍)|(?<![-\w])(?:shanghai|local) hukou\b", re.I)
+_PROVINCES = """北京 天津 河北 山西 内蒙古 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 海南
+    重庆 四川 贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 台湾 香港 澳门""".split()  # noqa: SIM905
+_PROVINCES_EN = """beijing tianjin hebei shanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi
+    shandong henan hubei hunan guangdong guangxi hainan chongqing sichuan guizhou yunnan tibet shaanxi gansu qinghai
+    ningxia xinjiang taiwan""".split()  # noqa: SIM905
 _HUKOU_ELSEWHERE = re.compile(r"外地(?:户口|户籍)|外省市?(?:户口|户籍)|非(?:本市|上海|本地)户籍|"
-                              r"\b(?:non-?local|out-of-town|non-shanghai) hukou\b|\bhukou (?:is )?(?:from|in) another\b",
+                              rf"(?:{'|'.join(_PROVINCES)})(?:省|市|自治区)?(?:农村|农业|城镇)?(?:户口|户籍)|"
+                              r"\b(?:non-?local|out-of-town|non-shanghai) hukou\b|\bhukou (?:is )?(?:from|in) another\b|"
+                              rf"\b(?:{'|'.join(_PROVINCES_EN)}) hukou\b",
                               re.I)
 _HUKOU_PERMIT = re.compile(r"居住证|\bresidence permit\b", re.I)
 _HAVING_BEFORE = re.compile(r"(?:是|有|属于|持有|持|办了|拿了|拿到了|已经有|已有)\s*$|"
@@ -257,3 +264,10 @@ def without_hukou_status(text: str) -> str:
     for a, b in sorted(spans, reverse=True):
         text = text[:a] + " " + text[b:]
     return text
+
+
+def stated_hukou_spans(text: str) -> list[tuple[int, int]]:
+    """Where the visitor says what hukou they hold ("我们全家都是安徽户口", "I have a Shanghai hukou"): words of
+    having before it. "安徽户口怎么迁" names no hukou held."""
+    return [m.span() for pattern in (_HUKOU_LOCAL, _HUKOU_ELSEWHERE) for m in pattern.finditer(text)
+            if _HAVING_BEFORE.search(text[max(0, m.start() - 14):m.start()])]

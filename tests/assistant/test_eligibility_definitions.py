@@ -75,6 +75,7 @@ def test_a_list_for_what_one_applies_for_is_a_rule_of_all_its_items() -> None:
     ("不是上海户口，有居住证", 1), ("Our family all have Shanghai hukou", 2),
     ("I'm not a Shanghai hukou holder but I have a residence permit", 1), ("we have a non-local hukou", 0),
     ("我们全家都是上海户口", 2), ("I don't have a Shanghai hukou", 0), ("持有居住证满7年", 1),
+    ("我们一家都是河南户口", 0), ("I have a Beijing hukou", 0),
 ])
 def test_where_the_visitor_says_their_hukou_is(text, rung) -> None:
     assert hukou_status(text)[0] == rung
@@ -90,6 +91,7 @@ def test_a_hukou_asked_for_is_not_one_held(text) -> None:
 def test_saying_where_ones_hukou_is_does_not_make_a_question_about_hukou() -> None:
     assert asked_kind("我们家都是外地户口，能申请低保吗？") == "any"
     assert asked_kind("外地户口能落户吗？") == "hukou"
+    assert asked_kind("我是北京户口，能转到上海吗？") == "hukou"  # the hukou asked for is still the question
 
 
 def test_a_hukou_from_elsewhere_fails_a_definition_that_requires_a_local_one() -> None:
@@ -150,3 +152,17 @@ def test_parts_after_or_are_other_ways_to_qualify() -> None:
         [("other", "职工享受最低生活保障")],
         [("duration", "连续失业两年以上"), ("other", "家庭生活严重困难")]]
     assert _ask("我连续失业一年半了，能提取公积金吗？", "第十四条").outcome == "no"
+
+
+def test_the_definition_the_question_names_is_judged_even_when_another_is_met() -> None:
+    # a residence permit meets 第九条（一）'s alternative, but the visitor asks about 住房困难家庭 (第八条)
+    question = "我们是外地户口，有居住证，家里困难，算住房困难家庭吗？"
+    v = decide([question], merge_facts([question]), [*_rules("第八条"), *_rules("第九条")], ["住房困难家庭"])
+    assert v.outcome == "no" and v.main.rule.locator == "第八条"
+
+
+def test_a_question_that_does_not_ask_about_family_members_gets_no_verdict_on_their_move() -> None:
+    rules = extract_rules(clause_units("某区人才家属办法", [
+        ("第六条", "引进人才已婚的，其配偶、未成年子女可以随同办理户口迁移手续。")]))
+    question = "我老婆和孩子都在外地，我月收入1500元，能申请低保吗？"
+    assert decide([question], merge_facts([question]), rules, []) is None

@@ -196,7 +196,10 @@ def test_other_places_and_later_years_are_not_covered(question: str, kind: str) 
 
 
 @pytest.mark.parametrize("question", ["我在北京读的博士，能在上海落户吗？", "首轮融资500万能缩短几年？",
-                                      "我有北京户口，想迁到上海"])
+                                      "我有北京户口，想迁到上海",
+                                      # the hukou the visitor holds is where they come from, not what they ask about
+                                      "我们全家都是安徽户口，家里收入很低，能申请低保吗？",
+                                      "I have a Henan hukou and lost my job. Can I get unemployment benefit?"])
 def test_the_home_place_and_a_place_only_mentioned_are_in_scope(question: str) -> None:
     assert out_of_scope(question, ["上海市引进人才申办本市常住户口办法 上海市人民政府"], date(2021, 6, 1)) is None
 

@@ -101,3 +101,15 @@ def test_a_rule_of_another_document_never_judges_the_question(regulations_settin
     verdict = answer.to_json()["verdict"]
     assert verdict is None or all(r["doc_title"] == "上海市住房公积金管理若干规定" for r in verdict["rules"])
     assert "落户" not in answer.answer.split("\n")[0] and "7年" not in answer.answer.split("\n")[0]
+
+
+def test_a_question_naming_a_defined_term_is_judged_by_its_definition(regulations_settings: Settings) -> None:
+    """低保 is 第十条's 最低生活保障家庭, whose 本市户籍家庭 a family with an Anhui hukou fails — and saying where one's
+    hukou is does not make the question one about Anhui's policies."""
+    answer = PolicyAssistant(regulations_settings).ask("我们全家都是安徽户口，家里收入很低，能申请低保吗？")
+    assert not answer.refused
+    verdict = answer.to_json()["verdict"]
+    assert verdict["outcome"] == "no"
+    rule = verdict["rules"][0]
+    assert (rule["doc_title"], rule["locator"]) == ("上海市社会救助条例", "第十条")
+    assert answer.answer.startswith("不属于“最低生活保障家庭”（第十条）：需“本市户籍家庭”（您：安徽户口）")

@@ -25,7 +25,8 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
                            r"wait less|cut the", re.I)),
     ("points", re.compile(r"积分|加分|加\d+分|积\d+分|多少分|\bpoints?\b", re.I)),
     ("benefit", re.compile(r"补贴|补助|奖励|资助|贴息|subsid|grant|reward|bonus", re.I)),
-    ("hukou", re.compile(r"落户|户口|户籍|居转户|hukou|residency|settle", re.I)),
+    ("hukou", re.compile(r"落户|户口|户籍|居转户|(?:转|迁)(?:到|入|进|来)?(?:上海|本市|沪)|入沪|hukou|residency|settle",
+                         re.I)),
 ]
 FAMILIES = {"family": {"family"}, "direct": {"direct_hukou"}, "shorten": {"shorten"}, "points": {"points"},
              "benefit": {"subsidy", "reward", "other"}, "hukou": {"direct_hukou", "apply_hukou", "shorten"}}

@@ -222,6 +222,9 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
     engaged = [c for c in checks if c.facts_used]
     asked = [c for c in engaged if c.rule.outcome.kind in family]
     named = named or {}
+    top = max((named.get(id(c.rule), 0.0) for c in asked), default=0.0)
+    if top >= 0.5:  # "能吃低保吗": the definition the question names is judged, met or not
+        asked = [c for c in asked if named.get(id(c.rule), 0.0) == top]
     # The rule the question names; then the one the facts meet most fully; of those, the one with least left
     # to check; then the best outcome.
     met = sorted((c for c in asked if c.status == "met"),
@@ -254,6 +257,8 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     if not facts and not terms:
         return None
     asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
+    if asked != "family":
+        rules = [r for r in rules if r.beneficiary is None]  # a question that doesn't ask about 随迁 gets no 随迁 verdict
     family = FAMILIES.get(asked, {r.outcome.kind for r in rules})
     named = {relation for _, _, relation in relations_in(questions[-1])} if asked == "family" else set()
     if named:  # "那我老公呢？": the member the latest question names
