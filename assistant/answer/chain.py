@@ -21,8 +21,9 @@ from langchain_core.runnables import Runnable, RunnableBranch, RunnableLambda, R
 
 from assistant.answer.citations import has_valid_marker, verify_llm_answer
 from assistant.answer.compose import Findings, llm_answer_text
+from assistant.answer.eligibility.asked import named_definitions
 from assistant.answer.eligibility.facts import merge_facts
-from assistant.answer.eligibility.verdict import decide, named_share
+from assistant.answer.eligibility.verdict import decide
 from assistant.answer.extractive import answer_language, build_extractive_answer
 from assistant.answer.llm import UnusableOutput, failure_notice
 from assistant.answer.llm_facts import flag_figures, verdict_notes
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 LANG_NAMES = {"zh": "简体中文 (Simplified Chinese)", "en": "English"}
 RULE_HITS = 10  # retrieved units whose rules the verdict reads…
 RULE_DOCUMENTS = 3  # …when their document is one of the first documents retrieved
-NAMED_SHARE = 0.5  # a definition is read when the question names at least half its term (低保 → 最低生活保障家庭)
 
 
 class AnswerChain:
@@ -139,25 +139,19 @@ class AnswerChain:
         concepts = self.retriever.index.topics.topic_concepts(state["expanded"])
         topic_docs = frozenset().union(*(docs for _, docs in concepts))
         first = ranked[0].doc_id if ranked else None
-        rules = self.retriever.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
+        idx = self.retriever.index  # one snapshot of the rules and the units they belong to
+        rules = idx.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
             not concepts or h.doc_id == first or h.doc_id in topic_docs)])
         terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
-        rules += self._named_definitions(rules, answering, terms)
+        rules += named_definitions(idx.rules.rules, lambda uid: idx.units[idx.by_id[uid]].doc_id if uid in idx.by_id
+                                   else None, answering, terms, rules)
         verdict = decide(asked, facts, rules, terms) if facts or terms else None
         if verdict is not None:
-            verdict = replace(verdict, checked_rules=self.retriever.index.checked_rules)
+            verdict = replace(verdict, checked_rules=idx.checked_rules)
         docs = self.retriever.index.docs.values()
         newest = max((d.effective for d in docs if d.effective), default=None)
         scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)
         return _timed({**state, "facts": facts, "verdict": verdict, "scope": scope}, "eligibility", t0)
-
-    def _named_definitions(self, rules: list, answering: set[str], terms: list[str]) -> list:
-        """The definitions of the answering documents whose term the question names ("能申请低保吗" → 第十条
-        最低生活保障家庭), though retrieval ranked other articles of the document first."""
-        idx = self.retriever.index
-        return [r for r in idx.rules.rules if r.outcome.kind == "status" and r not in rules
-                and r.unit_id in idx.by_id and idx.units[idx.by_id[r.unit_id]].doc_id in answering
-                and named_share(r, terms) >= NAMED_SHARE]
 
     def _gate(self, state: AnswerState) -> AnswerState:
         if state.get("scope") is not None:

@@ -5,8 +5,12 @@ if the visitor qualifies at all (能…吗, can I, is there) rather than what th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
+from ingest.eligibility.model import Rule
 from ingest.eligibility.vocabulary import without_hukou_status
+
+NAMED_SHARE = 0.5  # a definition is what is asked when the question names at least half its term
 
 # Which outcomes a question asks about.
 ASKS: list[tuple[str, re.Pattern[str]]] = [
@@ -45,3 +49,20 @@ def asked_kind(question: str) -> str:
         if pattern.search(question):
             return name
     return "any"
+
+
+def named_share(rule: Rule, terms: Sequence[str]) -> float:
+    """How much of a defined term the question names: 低保 (→ 最低生活保障) names most of 最低生活保障家庭, less of
+    最低生活保障边缘家庭; 0 for outcomes that are not a defined term."""
+    if rule.outcome.kind != "status":
+        return 0.0
+    found = [t for t in terms if len(t) >= 2 and t in rule.outcome.text]
+    return max((len(t) for t in found), default=0) / len(rule.outcome.text)
+
+
+def named_definitions(rules: Sequence[Rule], doc_of: Callable[[str], str | None], documents: set[str],
+                      terms: Sequence[str], already: Sequence[Rule] = ()) -> list[Rule]:
+    """The definitions in `documents` whose term the question names ("能申请低保吗" → 第十条 最低生活保障家庭), though
+    retrieval ranked other articles of the document first. `doc_of`: unit id → document id."""
+    return [r for r in rules if r.outcome.kind == "status" and r not in already
+            and named_share(r, terms) >= NAMED_SHARE and doc_of(r.unit_id) in documents]

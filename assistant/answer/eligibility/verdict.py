@@ -16,7 +16,7 @@ import operator
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind
+from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind, named_share
 from assistant.answer.eligibility.described import described, distinctive
 from assistant.types import Branch, CheckedCondition, Fact, RuleCheck, Verdict, VerdictOutcome
 from ingest.eligibility.model import Condition, Rule, Status
@@ -205,15 +205,6 @@ def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | 
             return [(q, [*facts[:i], replace(f, qualifiers=f.qualifiers | {q}), *facts[i + 1:]], f)
                     for q in EXCLUSIVE_QUALIFIERS if q in seen]
     return [(None, list(facts), None)]
-
-
-def named_share(rule: Rule, terms: Sequence[str]) -> float:
-    """How much of a defined term the question names: 低保 (→ 最低生活保障) names most of 最低生活保障家庭, less of
-    最低生活保障边缘家庭; 0 for outcomes that are not a defined term."""
-    if rule.outcome.kind != "status":
-        return 0.0
-    found = [t for t in terms if len(t) >= 2 and t in rule.outcome.text]
-    return max((len(t) for t in found), default=0) / len(rule.outcome.text)
 
 
 def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str],
