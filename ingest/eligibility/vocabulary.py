@@ -219,8 +219,11 @@ _HUKOU_ELSEWHERE = re.compile(r"外地(?:户口|户籍)|外省市?(?:户口|户�
                               rf"\b(?:{'|'.join(_PROVINCES_EN)}) hukou\b",
                               re.I)
 _HUKOU_PERMIT = re.compile(r"居住证|\bresidence permit\b", re.I)
-_HAVING_BEFORE = re.compile(r"(?:是|有|属于|持有|持|办了|拿了|拿到了|已经有|已有)\s*$|"
-                            r"\b(?:have|has|hold|holds|holding|with|got|am|are|is)\s+(?:a\s+|an\s+|the\s+)?$|"
+# Words of having: "我们家都是", "有", "持有"; "we have", "I'm a" — not "什么是", "what is the".
+_HAVING_BEFORE = re.compile(r"(?:[我他她家人也都均]|我们|他们|本人|孩子|子女|老公|老婆|爱人)(?:都|也|均)?是\s*$|"
+                            r"(?:有|属于|持有|持|办了|拿了|拿到了|已经有|已有)\s*$|"
+                            r"\b(?:have|has|hold|holds|holding|got)\s+(?:a\s+|an\s+|the\s+)?$|"
+                            r"\b(?:i am|we are|(?:he|she) is|they are|families|family)\s+(?:a\s+|an\s+|with\s+)?$|"
                             r"(?:'m|'re)\s+(?:a\s+|an\s+)?$", re.I)
 _HAVING_AFTER = re.compile(r"^\s*(?:holders?|的人)\b", re.I)
 _HOPED_FOR = re.compile(r"(?:落|拿|办|申请|申办|迁|转|进|入|取得|获得|\bget|\bgetting|\bobtain|\bapply for|"

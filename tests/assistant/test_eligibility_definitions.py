@@ -83,7 +83,7 @@ def test_where_the_visitor_says_their_hukou_is(text, rung) -> None:
 
 @pytest.mark.parametrize("text", ["能落上海户口吗", "我想拿到上海户口", "can I get a Shanghai hukou?", "怎么申请本市户籍",
                                   "上海户口难不难拿", "Is there a route to a Shanghai hukou for someone like me?",
-                                  "居住证积分怎么算"])
+                                  "居住证积分怎么算", "什么是上海户口", "What is the Shanghai hukou points threshold?"])
 def test_a_hukou_asked_for_is_not_one_held(text) -> None:
     assert hukou_status(text) is None
 
