@@ -81,20 +81,6 @@ _SUFFIXES = (("ied", "y"), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), (
 # Words of no topic that CC-CEDICT nonetheless glosses ("how", "year"...): never reported.
 _EN_GENERIC = frozenset("""year years month months day days time times today now shanghai china chinese people
     person thing things yes no okay ok hello hi thanks thank question questions answer help""".split())  # noqa: SIM905
-# Words of the visitor's own circumstances, never what a question hinges on: who in the family, a greeting, an
-# hour or a week. "我儿子明年去澳大利亚读研" hinges on 出境定居, not on 儿子.
-_FAMILY_ZH = frozenset("""儿子 女儿 孩子 小孩 老公 老婆 丈夫 妻子 爱人 太太 媳妇 父亲 母亲 爸爸 妈妈 爸妈 父母 爷爷 奶奶 外公
-    外婆 姥姥 姥爷 孙子 孙女 外孙 外孙女 外甥 外甥女 侄子 侄女 哥哥 姐姐 弟弟 妹妹 兄弟 姐妹 家人 家里人 亲戚""".split())  # noqa: SIM905
-_FAMILY_EN = frozenset("""son sons daughter daughters child children kid kids husband wife spouse father mother dad mom
-    mum parents parent grandson granddaughter grandfather grandmother grandpa grandma grandparents nephew niece
-    brother brothers sister sisters uncle aunt cousin family""".split())  # noqa: SIM905
-_ZH_CIRCUMSTANCE = _FAMILY_ZH | {"你好", "您好", "请问", "谢谢", "麻烦", "上个月", "下个月", "上周", "下周", "礼拜"}
-_EN_CIRCUMSTANCE = _FAMILY_EN | frozenset("""week weeks weekend hour hours minute minutes ago yesterday tomorrow
-    tonight morning evening night""".split())  # noqa: SIM905
-# Where the visitor comes from is theirs, not the question's: "I'm from Sichuan", "我们是河南户口", "安徽来的".
-_FROM_EN = re.compile(r"\bfrom\s+([a-z]+)", re.I)
-_AFTER_ORIGIN_ZH = frozenset({"户口", "户籍", "人", "来", "老家", "籍"})
-_BEFORE_ORIGIN_ZH = frozenset({"来自", "从", "老家"})
 
 
 def lemma_candidates(word: str) -> set[str]:
@@ -222,15 +208,11 @@ class CorpusLexicon:
         return bool(bare) and bare.group(1) in self.text  # a one-character verb counts as part of any word
 
     def _zh_uncovered(self, run: str) -> Iterable[str]:
-        tagged = list(self.processor.tagged_words(run))
-        for i, (word, tag) in enumerate(tagged):
+        for word, tag in self.processor.tagged_words(run):
             names_a_thing = tag in NOUN_TAGS or (tag not in NON_TOPIC_TAGS and word in self._zh_things)
             if (len(word) < 2 or not names_a_thing or word in STOPWORDS or _ZH_QUESTION.match(word)
-                    or _NUMERIC.search(word) or word in ZH_QUESTION_WORDS or word in _ZH_CIRCUMSTANCE):
+                    or _NUMERIC.search(word) or word in ZH_QUESTION_WORDS):
                 continue
-            after, before = tagged[i + 1][0] if i + 1 < len(tagged) else "", tagged[i - 1][0] if i else ""
-            if tag == "ns" and (after in _AFTER_ORIGIN_ZH or before in _BEFORE_ORIGIN_ZH):
-                continue  # "河南户口", "安徽来的": where the visitor is from
             if not self._zh_covered(word):
                 yield word
 
@@ -252,8 +234,7 @@ class CorpusLexicon:
         for c in concepts:  # a glossary phrase counts only if this corpus uses one of its Chinese terms
             if c.origin == "glossary" and not any(self._in_corpus(t) for t in c.terms if has_cjk(t)):
                 yield c.source
-        skip = STOPWORDS | EN_FUNCTION_WORDS | _EN_GENERIC | _EN_CIRCUMSTANCE
-        skip |= {m.group(1).lower() for m in _FROM_EN.finditer(text)}
+        skip = STOPWORDS | EN_FUNCTION_WORDS | _EN_GENERIC
         for word in unmatched:
             if len(word) < 3 or word in skip or word.isdigit() or word.endswith("ly"):  # adverbs name no topic
                 continue

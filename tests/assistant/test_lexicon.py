@@ -40,10 +40,6 @@ def test_words_the_policies_never_use_are_found(retriever, question: str, expect
     "Can a Zyxwvut founder get hukou?",  # a word CC-CEDICT doesn't know is no evidence either way
     "到2023年要有几家上海企业进制造业世界500强",  # 几家 is a question word, 2023年 and 500 are numbers
     "我们公司折腾了很久，看中了留学生落户，这回事要什么条件",  # 折腾/看中 are everyday verbs, not topics
-    "你好，我儿子今年留学回国，他能落户吗？",  # a greeting and a family member are the visitor's circumstances
-    "我外甥是安徽来的，博士毕业能落户吗？",
-    "我们是河南户口，能申请人才引进落户吗？",  # where the visitor is from, not what is asked about
-    "I'm from Sichuan and started work here two weeks ago; can my wife move her hukou with me?",
 ])
 def test_words_the_policies_use_are_not_reported(retriever, question: str) -> None:
     assert retriever.uncovered_terms(question) == ()
