@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -19,8 +20,6 @@ from ingest.sentences import split_sentences
 SUFFIX = "-sentences"
 # Shorter sentences (item numbers, "第五条", a bare heading) say too little to be matched on their own.
 MIN_SENTENCE_CHARS = 8
-# How many sentences to fetch per unit wanted: a unit's sentences often fill several of the top places.
-FETCH_FACTOR = 4
 _PAGE = 2000
 T = TypeVar("T")
 
@@ -77,21 +76,36 @@ class SentenceStore:
         while True:
             page = self._call(lambda offset=offset: self.chroma._collection.get(limit=_PAGE, offset=offset,
                                                                                 include=[]))
-            found.update(_unit_of(record_id) for record_id in page["ids"])
+            found.update(unit_of_sentence(record_id) for record_id in page["ids"])
             if len(page["ids"]) < _PAGE:
                 return found
             offset += _PAGE
 
-    def nearest_unit_ids(self, vec: list[float], k: int, where: dict | None = None) -> list[str]:
-        """The top-k units ranked by their most similar sentence, best first."""
-        if k <= 0:
-            return []
-        # Ids only: a record's id names its unit, and fetching metadata as well makes the query several times slower.
-        res = self._call(lambda: self.chroma._collection.query(query_embeddings=[vec], n_results=k * FETCH_FACTOR,
-                                                               where=where, include=[]))
-        ranked = dict.fromkeys(_unit_of(record_id) for record_id in res["ids"][0])
-        return list(ranked)[:k]
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every sentence's record id (`unit id#n`) and stored vector."""
+        return read_vectors(self.chroma._collection, self._call)
 
 
-def _unit_of(record_id: str) -> str:
+def read_vectors(collection: Any, call: Callable[[Callable[[], Any]], Any]) -> tuple[list[str], np.ndarray]:
+    """A collection's record ids and vectors, page by page, rows in id order (so equal scores rank the same way
+    on every build)."""
+    ids: list[str] = []
+    rows: list[np.ndarray] = []
+    offset = 0
+    while True:
+        page = call(lambda offset=offset: collection.get(limit=_PAGE, offset=offset, include=["embeddings"]))
+        ids.extend(page["ids"])
+        if len(page["ids"]):
+            rows.append(np.asarray(page["embeddings"], dtype=np.float32))
+        if len(page["ids"]) < _PAGE:
+            break
+        offset += _PAGE
+    if not ids:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    return [ids[i] for i in order], np.concatenate(rows)[order]
+
+
+def unit_of_sentence(record_id: str) -> str:
+    """The unit a sentence record belongs to: its id is `unit id#n`."""
     return record_id.rsplit("#", 1)[0]

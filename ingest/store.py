@@ -10,12 +10,13 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from ingest.models import PolicyDocument, Unit
 from ingest.records import DocumentInfo, doc_info, unit_from_record, unit_metadata
-from ingest.sentence_store import SentenceStore
+from ingest.sentence_store import SentenceStore, read_vectors
 from ingest.settings import IndexSettings
 
 log = logging.getLogger(__name__)
@@ -243,19 +244,13 @@ class UnitStore:
         return [(unit_from_record(doc.id or "", doc.page_content, doc.metadata), 1.0 - float(dist))
                 for doc, dist in hits]
 
-    def nearest_ids(self, vec: list[float], k: int = 10, where: dict | None = None) -> list[tuple[str, float]]:
-        """(unit id, cosine similarity) of the top-k units, best first, without their text: retrieval already
-        holds every unit, and asking Chroma for documents and metadata made a query 5× slower (7.1 vs 1.4 ms
-        median over 50 queries of the default index, 2026-12-03, this machine)."""
-        if k <= 0:
-            return []
-        res = self._call(lambda: self.chroma._collection.query(query_embeddings=[vec], n_results=k, where=where,
-                                                               include=["distances"]))
-        return [(uid, 1.0 - float(dist)) for uid, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+    def vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every unit's id and stored vector, rows in id order."""
+        return read_vectors(self.chroma._collection, self._call)
 
-    def nearest_ids_by_sentence(self, vec: list[float], k: int = 10, where: dict | None = None) -> list[str]:
-        """The top-k unit ids ranked by their most similar sentence (empty for a store without sentences)."""
-        return self.sentences.nearest_unit_ids(vec, k, where) if self.sentences is not None else []
+    def sentence_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every sentence's record id (`unit id#n`) and stored vector; none for a store without sentences."""
+        return self.sentences.vectors() if self.sentences is not None else ([], np.zeros((0, 0), dtype=np.float32))
 
     def documents(self) -> list[DocumentInfo]:
         """Indexed documents in source order, with their unit counts."""

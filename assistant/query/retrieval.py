@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.query.crosslingual import CrossLingualExpander, ExpandedQuery
+from assistant.query.dense import DenseIndex
 from assistant.query.lexicon import CorpusLexicon
 from assistant.query.named import named_documents
 from assistant.query.search_options import RetrievalWeights, SearchFilters, in_force
@@ -60,6 +61,7 @@ class _Index:
     rules: RuleBook  # the eligibility rules read out of these units at ingest
     replaced_by: dict[str, Successor]  # doc_id of each replaced document → its successor
     topics: TopicIndex  # which documents each indexed word points to (follow-up detection)
+    dense: DenseIndex  # the units' and their sentences' vectors
     checked_rules: frozenset[str] = frozenset()  # keys of the rules staff checked (ingest.staff_marks.rule_key)
     token_scores: dict[str, np.ndarray] = field(default_factory=dict)  # BM25 score vector per token
 
@@ -112,6 +114,8 @@ class HybridRetriever:
         self.index = _Index(units, {u.id: i for i, u in enumerate(units)}, {d.doc_id: d for d in documents},
                             bm25, df, expander, lexicon, rules, replacements(documents, marks.replaced),
                             TopicIndex([u.doc_id for u in units], tokens, expander, self.processor),
+                            DenseIndex.of(self.store.vectors(), self.store.sentence_vectors(),
+                                          {u.id: u.doc_id for u in units}),
                             frozenset(marks.checked_rules))
         log.info("retriever ready: %d units, %d BM25 terms, %d CC-CEDICT keys", len(units), len(df),
                  len(expander.cedict))
@@ -192,15 +196,15 @@ class HybridRetriever:
             ids = {i for i in ids if in_force(idx.docs[i], today)}
         return ids
 
-    def _dense(self, vec: list[float], allowed: set[str] | None, by_sentence: bool = False) -> dict[str, list[str]]:
+    def _dense(self, idx: _Index, vec: list[float], allowed: set[str] | None,
+               by_sentence: bool = False) -> dict[str, list[str]]:
         """Units nearest to a query vector, and (by_sentence) units ranked by their nearest sentence."""
         if allowed is not None and not allowed:
             return {}
-        where = None if allowed is None else {"doc_id": {"$in": sorted(allowed)}}
         k = self.weights.candidates
-        out = {"units": [uid for uid, _ in self.store.nearest_ids(vec, k=k, where=where)]}
+        out = {"units": idx.dense.nearest_units(vec, k, allowed)}
         if by_sentence:
-            out["sentences"] = self.store.nearest_ids_by_sentence(vec, k=k, where=where)
+            out["sentences"] = idx.dense.nearest_units_by_sentence(vec, k, allowed)
         return out
 
     # --- search ------------------------------------------------------------------------------------
@@ -216,10 +220,10 @@ class HybridRetriever:
         # rendering there.
         rendered = expanded.lang != "zh" and bool(expanded.chinese.strip())
         vectors = embed_queries(self.embeddings, [query, expanded.chinese] if rendered else [query])
-        dense = self._dense(vectors[0], allowed, by_sentence=not rendered)
+        dense = self._dense(idx, vectors[0], allowed, by_sentence=not rendered)
         lists: dict[str, list[str]] = {"dense": dense.get("units", [])}
         if rendered:
-            dense_zh = self._dense(vectors[1], allowed, by_sentence=True)
+            dense_zh = self._dense(idx, vectors[1], allowed, by_sentence=True)
             lists["dense_zh"] = dense_zh.get("units", [])
             lists["dense_sentences"] = dense_zh.get("sentences", [])
         else:

