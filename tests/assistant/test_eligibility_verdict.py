@@ -100,6 +100,42 @@ def test_follow_ups_update_the_facts() -> None:
     assert taken_back.outcome == "yes"
 
 
+def test_a_shorter_wait_than_the_one_met_is_a_no_with_what_is_met_instead() -> None:
+    """"能缩到2年吗" with only the 4-year tier met: no to the 2 years asked, the failing figure, and the 4 years."""
+    v = _verdict("首轮拿了400万，持股7%，干了一年多，能缩短到2年吗？")
+    assert v.outcome == "no"
+    assert v.branches[0].nearest.rule.outcome.value == 2 and v.branches[0].fallback.rule.outcome.value == 4
+    zh = verdict_line(v, "zh")
+    assert zh.startswith("不能由6年缩短为2年") and "600万" in zh and "4年" in zh
+    en = verdict_line(_verdict("We raised 4 million yuan in the first round, I hold 7% and have worked there over "
+                               "a year. Can the wait be cut to 2 years?"), "en")
+    assert en.startswith("No, the 6 years don't become 2") and "4" in en
+    # Asking how far, or for the tier that is met, is a yes.
+    assert _verdict("首轮拿了400万，持股7%，干了一年多，能缩短几年？").outcome == "yes"
+    assert _verdict("首轮拿了400万，持股7%，干了一年多，能缩短为四年吗？").outcome == "yes"
+
+
+def test_a_condition_whose_subject_the_visitor_names_is_what_the_answer_turns_on() -> None:
+    """"房租太高" names what "房租超出家庭工资收入的规定比例的" is about, not whether it holds: it depends on it.
+    A word further in ("单位" of "…并与单位终止劳动关系的") says too little."""
+    rules = extract_rules(clause_units("某市住房公积金规定", [("第七条", (
+        "职工有下列情形之一的，可以申请提取本人住房公积金账户内的存储余额：\n（一）房租超出家庭工资收入的规定比例的；\n"
+        "（二）完全丧失劳动能力，并与单位终止劳动关系的。"))]))
+    v = _ask(rules, "我们租房住，房租一个月六千五，压力很大，能提取公积金吗？", ("房租", "压力", "提取"))
+    assert v is not None and v.outcome == "depends" and v.main.rule.locator.endswith("（一）")
+    assert "房租超出家庭工资收入的规定比例" in verdict_line(v, "zh")
+    assert _ask(rules, "我单位一直正常交公积金，一个月工资八千，能提取吗？", ("单位", "工资", "提取")) is None
+
+
+def test_a_total_said_beside_one_round_decides_the_cumulative_threshold() -> None:
+    """"又投了我们700万，加上之前那笔累计900万": 900万 is the cumulative sum (8 million needed for 4 years), 700万
+    one later round — not a first round that would reach the 2-year tier."""
+    v = _verdict("我持股7%，在公司干了两年。去年又有一家机构投了我们700万，加上之前那笔累计900万，能缩短几年？")
+    assert v.outcome == "yes" and v.branches[0].best.rule.outcome.value == 4
+    shown = [(x.condition.text, x.fact.text) for x in v.main.conditions if x.fact is not None and x.fact.kind == "amount"]
+    assert shown == [("累计获得创业投资额800万元及以上", "900万")]
+
+
 def test_a_condition_said_in_words_is_met_or_failed_by_what_the_visitor_says() -> None:
     """"没上市" fails "企业在证券交易所挂牌上市"; "没有犯罪记录" meets "无刑事犯罪记录"."""
     rules = extract_rules(clause_units("某区企业家办法", [("第三条", (

@@ -43,6 +43,23 @@ YES_NO = re.compile(r"能不能|能否|可以吗|可不可以|可否|能.{0,16}�
                      r"\b(?:do|does|will|would) (?:i|he|she|we|that|this|it)\b", re.I)
 
 
+_YEARS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+          "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+# The shortened period a question asks for: "缩到3年", "缩短为五年", "cut to 3 years", "3 years instead of 7"
+_ASKED_YEARS = re.compile(r"(?:缩短?|减少?|变)(?:到|至|为|成)\s*(\d|[一两二三四五六])\s*年|"
+                          r"\b(?:to|become|becomes|into)\s+(\d|one|two|three|four|five|six)[- ]years?\b|"
+                          r"\b(\d|two|three|four|five|six)[- ]years? instead\b", re.I)
+
+
+def asked_years(question: str) -> float | None:
+    """The number of years a question asks a wait to be shortened to, if it names one."""
+    m = _ASKED_YEARS.search(question)
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g)
+    return float(_YEARS.get(word.lower(), word) if not word.isdigit() else word)
+
+
 def asked_kind(question: str) -> str:
     question = without_hukou_status(question)  # "我们家都是外地户口，能申请低保吗" asks about 低保
     for name, pattern in ASKS:

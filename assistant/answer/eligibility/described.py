@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.query.textproc import default_processor
 from assistant.types import CheckedCondition, Fact
 from ingest.eligibility.model import Condition, Rule
 
 _ALTERNATIVES = re.compile(r"[、，,]|或者|或")
+_BAR = re.compile(r"超出|超过|高于|低于|不足|达到|不少于|不低于|比例|标准")  # a comparison with a bar
 
 
 def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> CheckedCondition:
@@ -31,6 +33,11 @@ def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> Chec
     whole = [t for t in matched if t in {a.strip().removesuffix("的") for a in _ALTERNATIVES.split(c.text)}]
     if whole:
         return CheckedCondition(c, "met", Fact("description", 1.0, whole[0]))
+    if len(matched) == 1 and default_processor().words(c.text)[:1] == matched and _BAR.search(c.text, len(matched[0])):
+        # The visitor names what the condition measures, its first word, but the bar is one the text doesn't state
+        # ("房租" against "房租超出家庭工资收入的规定比例的"): the answer turns on it. A word further in says less
+        # ("单位" of "…并与单位终止劳动关系的"), and so does a kind ("出境" of "出境定居的", when it is 旅游).
+        return CheckedCondition(c, "unknown", Fact("description", 1.0, matched[0], unsure=True))
     return CheckedCondition(c, "unknown")
 
 

@@ -25,6 +25,7 @@ from ingest.eligibility.vocabulary import (
     topics_in,
 )
 
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?:\s|$)")
 # "5.0%, not 4.9%", "不是4.9%": a figure the visitor takes back
 _NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非|而非|而不是)\s*$", re.I)
 # "不一定是第一完成人", "not sure if I'm the first completer": a role or credential the visitor can't vouch for
@@ -101,6 +102,7 @@ def facts_in(text: str) -> list[Fact]:
     quantities = [q for q in find_quantities(text) if not (q.kind == "duration" and q.value >= 1900 * 12)]
     bounds = [(q.start, q.end) for q in quantities]
     facts: list[Fact] = []
+    sentence_of: list[int] = []  # which sentence of the message each quantity fact is in
     for q in quantities:
         context = _context(text, q.start, q.end, bounds)
         kind = q.kind
@@ -121,6 +123,13 @@ def facts_in(text: str) -> list[Fact]:
             whose = {r for _, _, r in relations_in(context)}  # "女儿17岁": whose age it is
             topics = topics | whose | {"age"}  # an age is about age, whoever's it is
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
+        sentence_of.append(len(_SENTENCE_END.findall(text, 0, q.start)))
+    for i, f in enumerate(facts):
+        if f.kind == "amount" and not f.topics and f.qualifiers & set(EXCLUSIVE_QUALIFIERS):
+            # "又投了我们350万，加上孵化器那笔累计530万": a total said beside its parts is a total of the same thing
+            part = next((g for g, n in zip(facts, sentence_of, strict=True)
+                         if g.kind == "amount" and g.topics and n == sentence_of[i]), None)
+            facts[i] = replace(f, topics=part.topics) if part is not None else f
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
     for s, e, kind, ladder, rung in find_levels(text):
         if ladder == "hukou" or _HELD_BY_ANOTHER.search(text[max(0, s - 12):s]):
@@ -183,3 +192,10 @@ def _same_thing(old: Fact, new: Fact) -> bool:
     if new.kind in ("role", "credential"):
         return True
     return not old.topics or not new.topics or bool(old.topics & new.topics)
+
+
+def one_round(f: Fact, facts: Sequence[Fact]) -> bool:
+    """An amount that is neither first round nor cumulative beside one of the same thing that is ("又投了350万，
+    累计530万"): the visitor said which sum is which, and this one is a later round, for no threshold of either."""
+    return f.kind == "amount" and not f.qualifiers & set(EXCLUSIVE_QUALIFIERS) and any(
+        g.kind == "amount" and g.topics == f.topics and g.qualifiers & set(EXCLUSIVE_QUALIFIERS) for g in facts)

@@ -16,8 +16,9 @@ import operator
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind, named_share
+from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind, asked_years, named_share
 from assistant.answer.eligibility.described import described, distinctive
+from assistant.answer.eligibility.facts import one_round
 from assistant.types import Branch, CheckedCondition, Fact, RuleCheck, Verdict, VerdictOutcome
 from ingest.eligibility.model import Condition, Rule, Status
 from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, RELATIONS, relations_in
@@ -94,13 +95,16 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
         return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
     if c.kind not in _NUMERIC or c.value is None or c.op is None:
         return CheckedCondition(c, "unknown")
-    for f in facts:
+    # A sum of the kind the condition names first: "累计530万" for "累计…500万元", beside a round of 350万
+    for f in sorted(facts, key=lambda f: not c.qualifiers & f.qualifiers & set(EXCLUSIVE_QUALIFIERS)):
         if not _matches(c, f, rule_conditions, facts, strict):
             continue
         wanted = c.qualifiers & set(EXCLUSIVE_QUALIFIERS)
         stated = f.qualifiers & set(EXCLUSIVE_QUALIFIERS)
         if wanted and stated and not wanted & stated:
             return CheckedCondition(c, "unmet", f)  # a cumulative sum says nothing for a first-round threshold
+        if wanted and not stated and one_round(f, facts):
+            continue
         ok = _OPS[c.op](f.value, c.value)
         if not ok and f.more and c.op in (">=", ">") and f.value == c.value:
             ok = True
@@ -122,6 +126,7 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
     everything = rule.conditions
     shown: list[CheckedCondition] = []
     undecided: list[CheckedCondition] = []
+    named_open: list[CheckedCondition] = []  # conditions in words the visitor names but leaves open
     statuses: list[Status] = []
     used: set[int] = set()
     own = len(rule.requirements)
@@ -150,15 +155,25 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
                 x.status == "unmet" and x.condition.kind in _NUMERIC for x in o))), "unmet"
         if n >= own and status == "unknown":
             continue  # the general list's requirements count once the facts decide them; not all listed to check
-        used |= {id(x.fact) for o in options for x in o if x.fact is not None and (x.status != "unknown" or x.fact.unsure)}
+        used |= {id(x.fact) for o in options for x in o if x.fact is not None and (x.status != "unknown" or (
+            x.fact.unsure and x.fact.kind != "description"))}
         if n < own:
-            undecided += [x for x in chosen if x.status == "unknown" and x.fact is not None and x.fact.unsure]
+            undecided += [x for x in chosen if x.status == "unknown" and x.fact is not None and x.fact.unsure
+                          and x.fact.kind != "description"]
+            named_open += [x for x in chosen if x.status == "unknown" and x.fact is not None
+                           and x.fact.kind == "description"]
         statuses.append(status)  # type: ignore[arg-type]
         shown.extend(chosen)
     if "unmet" in statuses:
         status: Status = "unmet"
     elif any(x.status == "met" for x in shown):
         status = "met"
+    elif named_open and all(x in named_open for x in shown):
+        # Every condition is one the visitor names but leaves open ("房租" against "房租超出家庭工资收入的规定比例的"):
+        # met if they hold — "if 房租超出…规定比例 → 可以提取". Beside a met condition they are only things to check.
+        status = "met"
+        undecided += named_open
+        used |= {id(x.fact) for x in named_open}
     else:
         status = "unknown"
     words = [x for x in shown if x.status == "unknown" and x.condition.kind == "other"]
@@ -197,7 +212,7 @@ def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | 
     """The facts as given, or — when an amount says neither "first round" nor "cumulative" and the rules
     set different thresholds for the two — one reading for each."""
     for i, f in enumerate(facts):
-        if f.kind != "amount" or f.qualifiers & set(EXCLUSIVE_QUALIFIERS):
+        if f.kind != "amount" or f.qualifiers & set(EXCLUSIVE_QUALIFIERS) or one_round(f, facts):
             continue
         seen = {q for r in rules for c in r.conditions if c.kind == "amount" and _matches(c, f, r.conditions, facts)
                 for q in c.qualifiers & set(EXCLUSIVE_QUALIFIERS)}
@@ -208,7 +223,7 @@ def _readings(facts: Sequence[Fact], rules: Sequence[Rule]) -> list[tuple[str | 
 
 
 def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], family: set[str],
-            terms: Sequence[str] = (), named: dict[int, float] | None = None) -> Branch:
+            terms: Sequence[str] = (), named: dict[int, float] | None = None, target: float | None = None) -> Branch:
     checks = [check_rule(r, facts, terms) for r in rules]
     engaged = [c for c in checks if c.facts_used]
     asked = [c for c in engaged if c.rule.outcome.kind in family]
@@ -221,6 +236,11 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
     met = sorted((c for c in asked if c.status == "met"),
                  key=lambda c: (-named.get(id(c.rule), 0.0), -sum(x.status == "met" for x in c.conditions),
                                 len(c.unknown), -rank(c.rule)))
+    wanted = [c for c in asked if c.status == "unmet" and c.rule.outcome.kind == "shorten"
+              and c.rule.outcome.value == target]
+    if met and wanted and met[0].rule.outcome.kind == "shorten" and (met[0].rule.outcome.value or 0) > target:
+        # "能缩到3年吗" when only the 5-year route is met: no to what is asked, and what is met instead
+        return Branch(reading, None, min(wanted, key=lambda c: (len(c.unmet), rank(c.rule))), met[0])
     if met:
         return Branch(reading, met[0], None, None)
     # The rule closest to being met; of equals the easiest (if even that one fails, the visitor learns the
@@ -258,7 +278,8 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     if not rules:
         return None
     readings = _readings(facts, rules)
-    branches = [_branch(q, fs, rules, family, terms, named_shares) for q, fs, _ in readings]
+    target = next((y for y in map(asked_years, reversed(questions)) if y is not None), None)
+    branches = [_branch(q, fs, rules, family, terms, named_shares, target) for q, fs, _ in readings]
     if all(b.best is None and b.nearest is None for b in branches):
         return None
     if len(branches) > 1:
