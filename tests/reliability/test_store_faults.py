@@ -1,5 +1,6 @@
-"""The Chroma server goes away: a clear message in the API and the CLI (no stack trace), and answers
-again when it returns. A real `chroma run` server (tests/conftest.py) is stopped and restarted on the same port."""
+"""The Chroma server goes away: a running app keeps answering from the index it loaded, a new process (the CLI)
+gets one clear line (no stack trace), and both work when it returns; an app started without it says so plainly.
+A real `chroma run` server (tests/conftest.py) is stopped and restarted on the same port."""
 
 from __future__ import annotations
 
@@ -54,13 +55,9 @@ def test_chroma_server_down_then_back(indexed_settings: Settings, tmp_path: Path
     assert ok["citations"] and not ok["refused"]
 
     server.stop()
-    # API: a clear, non-technical error, not a stack trace, and the app keeps serving.
-    for endpoint in ("/chat_json", "/ask", "/chat"):
-        with pytest.raises(AppError) as err:
-            api(client, endpoint, QUESTION)
-        message = str(err.value)
-        assert "Traceback" not in message
-        assert "暂时无法" in message or "unreachable" in message or "不可用" in message, (endpoint, message)
+    # API: retrieval ranks the vectors the app loaded, so a visitor still gets the same answer.
+    assert api(client, "/chat_json", QUESTION)["answer"] == ok["answer"]
+    assert api(client, "/ask", QUESTION)
     # CLI: one clear line naming the server and what to do, exit 1.
     result = _cli_ask(settings)
     assert result.exit_code == 1, result.output
