@@ -194,6 +194,18 @@ def test_a_post_someone_else_holds_is_not_the_visitors() -> None:
     assert _ask(rules, mine).outcome == "yes"
 
 
+def test_a_role_that_gives_the_visitor_shares_or_that_the_visitor_asks_about_is_not_the_visitors() -> None:
+    def roles(text: str) -> list[str]:
+        return [f.text for f in merge_facts([text]) if f.kind == "role"]
+
+    assert roles("公司拿到首轮500万以后，创始人又转了6%的股份给我做激励") == []
+    assert roles("创始人把他手里的6%股份转给了我，我在公司干了两年") == []
+    assert roles("Our founder transferred 6% of his shares to me last year.") == []
+    assert roles("我在公司全职干了两年，这样算不算创业人才？") == []
+    assert roles("我是创始人，公司给我们发了奖金，算不算创业人才？") == ["创始人"]
+    assert roles("I'm the founder; the company gave me a bonus") == ["founder"]
+
+
 def test_a_wait_is_not_a_duration_the_visitor_has_done() -> None:
     first = "首轮融资700万，持股10%，在公司干了10个月，能缩短几年？"
     assert _verdict(first).outcome == "no"

@@ -35,6 +35,12 @@ _UNSURE = re.compile(r"(?:不一定是|不一定算|不确定算不算|不确定
 # "他当董事长", "he's the chairman": a post someone else holds; "法人是另一个合伙人": the visitor doesn't hold it
 _HELD_BY_ANOTHER = re.compile(r"(?:他|她|别人|对方)(?:当|是|担任|任)\s*$|\b(?:he|she)(?:'s| is| was)\s+(?:the\s+|our\s+)?$",
                               re.I)
+# "创始人把他的6%股份转给了我", "the founder gave me 6%": the role is the giver's, not the visitor's
+_GIVES_TO_ME = re.compile(r"[^，。,；;！？]{0,14}?(?:转让给|转给|分给|让给|送给|给)了?我(?!们)|"
+                          r"\s+(?:gave|transferred|handed|granted|sold)\s+(?:me\b|[^.,;]{0,30}?\bto me\b)", re.I)
+# "这样算不算创业人才", "我能算“创业人才”吗": a term the visitor asks about, not one they claim
+_ASKED_TERM = re.compile(r"(?:算不算|能不能算|能算|可以算|算是|属不属于|是否属于)\s*[“\"「]?([\u4e00-\u9fff]{2,8}?)[”\"」]?"
+                         r"(?=吗|呢|[，,。？?]|$)")
 _ANOTHER_HOLDS = re.compile(r"\s*(?:是|为)\s*(?:另一个|另一位|另外一个|别人|其他人)|\s*is (?:someone else|another|the other)",
                             re.I)
 _NO_STAKE = re.compile(r"没有股份|没有持股|不持股|没股份|零持股|no (?:shares|equity|stake)|"
@@ -131,9 +137,12 @@ def facts_in(text: str) -> list[Fact]:
                          if g.kind == "amount" and g.topics and n == sentence_of[i]), None)
             facts[i] = replace(f, topics=part.topics) if part is not None else f
     abroad = qualifiers_in(text) & {"abroad", "domestic"}  # "留学回国的博士", "国内985的博士": where earned
+    asked = list(_ASKED_TERM.finditer(text))
     for s, e, kind, ladder, rung in find_levels(text):
-        if ladder == "hukou" or _HELD_BY_ANOTHER.search(text[max(0, s - 12):s]):
+        if ladder == "hukou" or _HELD_BY_ANOTHER.search(text[max(0, s - 12):s]) or _GIVES_TO_ME.match(text, e):
             continue  # "他当董事长": someone else's post; a hukou is read below, as the visitor says it
+        if any(m.start(1) <= s < m.end(1) for m in asked):
+            continue  # "算不算创业人才": asked about, not claimed
         negated = bool(_NEGATED.search(text[max(0, s - 8):s]) or _ANOTHER_HOLDS.match(text[e:e + 16]))
         unsure = bool(_UNSURE.search(text[max(0, s - 24):s]))
         facts.append(Fact(kind, float(rung), text[s:e], qualifiers=abroad if kind == "credential" else frozenset(),
