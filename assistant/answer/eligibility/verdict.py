@@ -95,8 +95,7 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
         return CheckedCondition(c, "met" if best.value >= (c.value or 0) else "unmet", best)
     if c.kind not in _NUMERIC or c.value is None or c.op is None:
         return CheckedCondition(c, "unknown")
-    # A sum of the kind the condition names first: "累计530万" for "累计…500万元", beside a round of 350万
-    for f in sorted(facts, key=lambda f: not c.qualifiers & f.qualifiers & set(EXCLUSIVE_QUALIFIERS)):
+    for f in facts:
         if not _matches(c, f, rule_conditions, facts, strict):
             continue
         wanted = c.qualifiers & set(EXCLUSIVE_QUALIFIERS)
