@@ -7,7 +7,7 @@ more list in its fusion (assistant/query/retrieval.py). Measured in docs/evaluat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -71,35 +71,34 @@ class SentenceStore:
 
     def unit_ids(self) -> set[str]:
         """The units that have sentences stored (read from the record ids, which name their unit)."""
-        found: set[str] = set()
-        offset = 0
-        while True:
-            page = self._call(lambda offset=offset: self.chroma._collection.get(limit=_PAGE, offset=offset,
-                                                                                include=[]))
-            found.update(unit_of_sentence(record_id) for record_id in page["ids"])
-            if len(page["ids"]) < _PAGE:
-                return found
-            offset += _PAGE
+        return {unit_of_sentence(record_id) for page in pages(self.chroma._collection, self._call, [])
+                for record_id in page["ids"]}
 
     def vectors(self) -> tuple[list[str], np.ndarray]:
         """Every sentence's record id (`unit id#n`) and stored vector."""
         return read_vectors(self.chroma._collection, self._call)
 
 
-def read_vectors(collection: Any, call: Callable[[Callable[[], Any]], Any]) -> tuple[list[str], np.ndarray]:
-    """A collection's record ids and vectors, page by page, rows in id order (so equal scores rank the same way
-    on every build)."""
-    ids: list[str] = []
-    rows: list[np.ndarray] = []
+def pages(collection: Any, call: Callable[[Callable[[], Any]], Any], include: list[str]) -> Iterator[dict]:
+    """A Chroma collection's records, _PAGE at a time: one HTTP response to a Chroma server stays small."""
     offset = 0
     while True:
-        page = call(lambda offset=offset: collection.get(limit=_PAGE, offset=offset, include=["embeddings"]))
+        page = call(lambda offset=offset: collection.get(limit=_PAGE, offset=offset, include=include))
+        yield page
+        if len(page["ids"]) < _PAGE:
+            return
+        offset += _PAGE
+
+
+def read_vectors(collection: Any, call: Callable[[Callable[[], Any]], Any]) -> tuple[list[str], np.ndarray]:
+    """A collection's record ids and vectors, rows in id order (so equal scores rank the same way on every
+    build)."""
+    ids: list[str] = []
+    rows: list[np.ndarray] = []
+    for page in pages(collection, call, ["embeddings"]):
         ids.extend(page["ids"])
         if len(page["ids"]):
             rows.append(np.asarray(page["embeddings"], dtype=np.float32))
-        if len(page["ids"]) < _PAGE:
-            break
-        offset += _PAGE
     if not ids:
         return [], np.zeros((0, 0), dtype=np.float32)
     order = sorted(range(len(ids)), key=ids.__getitem__)
