@@ -24,6 +24,7 @@ _TOPIC_EN = {"investment": "investment", "stake": "stake", "work": "work there",
 _QUALIFIER_EN = {"first_round": "first-round", "cumulative": "cumulative", "continuous": "continuous",
                  "paid_in": "paid-in"}
 _OP_EN = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "=": ""}
+_OP_ZH = {">=": "不低于", ">": "超过", "<=": "不超过", "<": "低于", "=": ""}
 
 _MEMBER = {"zh": {"spouse": "您的配偶", "child": "您的子女"}, "en": {"spouse": "your spouse", "child": "your child"}}
 
@@ -73,18 +74,32 @@ def _short(rule: Rule, lang: AnswerLang) -> str:
     return _outcome_phrase(rule, lang)
 
 
-def describe(c: Condition, lang: AnswerLang) -> str:
-    """A condition in plain words: zh quotes its span; en names what it is about and the threshold."""
-    if lang == "zh" and c.value is not None and c.kind in _FIGURES and not re.search(r"\d", c.text):
-        return f"{c.text}（{format_quantity(c.kind, c.value, 'zh')}）"  # "连续失业两年以上（2年）": the figure in digits
+def describe(c: Condition, lang: AnswerLang, shared: bool = False) -> str:
+    """A condition in plain words: zh quotes its span; en names what it is about and the threshold. `shared`: the
+    span also holds another condition of the rule ("累计36个月…社会平均工资3倍" is a duration and a multiple), so
+    the Chinese line says which of its thresholds this one is."""
+    if lang == "zh" and c.value is not None and c.kind in _FIGURES and (shared or not re.search(r"\d", c.text)):
+        # "连续失业两年以上（2年）": the figure in digits; "…36个月…3倍（不低于3倍）": the threshold this line checks
+        op = _OP_ZH.get(c.op or ">=", "") if shared else ""
+        return f"{c.text}（{op}{format_quantity(c.kind, c.value, 'zh')}）"
     if lang == "zh" or c.kind in ("other",):
         return c.text if lang == "zh" else f"「{c.text}」"
     if c.kind in ("role", "credential"):
         name = LEVEL_NAMES_EN.get(c.level or "", {}).get(int(c.value or 0), c.text)
         return f"{name} (「{c.text}」)"
-    what = " ".join([*(_QUALIFIER_EN[q] for q in sorted(c.qualifiers) if q in _QUALIFIER_EN),
-                     *(_TOPIC_EN[t] for t in sorted(c.topics) if t in _TOPIC_EN)][:3]) or c.kind
+    topics = set(c.topics)
     threshold = format_quantity(c.kind, c.value or 0, "en")
+    if c.kind == "multiple" and "wage" in topics:  # "social insurance contribution base at least 3 times the average wage"
+        topics.discard("wage")
+        threshold += " the average wage"
+        what_wage = ["contribution base"] if "social_insurance" in topics else ["pay"]
+    else:
+        if c.kind == "duration":
+            topics.discard("wage")  # how long, not at what base: the base is its own line
+        what_wage = []
+    qualifiers = () if what_wage else sorted(c.qualifiers)  # 累计 says how the months add up, not the base
+    what = " ".join([*(_QUALIFIER_EN[q] for q in qualifiers if q in _QUALIFIER_EN),
+                     *(_TOPIC_EN[t] for t in sorted(topics) if t in _TOPIC_EN), *what_wage][:4]) or c.kind
     usually = "usually " if c.soft else ""  # 一般/原则上: the clause allows exceptions
     return f"{what} {usually}{_OP_EN.get(c.op or '>=', '')} {threshold}".replace("  ", " ") + f" (「{c.text}」)"
 
@@ -100,7 +115,15 @@ def checklist(v: Verdict, lang: AnswerLang) -> list[str]:
     main = v.main
     if main is None:
         return []
-    return [f"{_MARK[x.status]} {describe(x.condition, lang)}{_you(x, lang)}" for x in main.conditions]
+    shared = _shared_spans(main)
+    return [f"{_MARK[x.status]} {describe(x.condition, lang, x.condition.text in shared)}{_you(x, lang)}"
+            for x in main.conditions]
+
+
+def _shared_spans(check: RuleCheck) -> set[str]:
+    """Spans that hold more than one of the rule's conditions."""
+    texts = [c.text for c in check.rule.conditions]
+    return {t for t in texts if texts.count(t) > 1}
 
 
 def _basis(check: RuleCheck, lang: AnswerLang) -> str:
@@ -110,15 +133,18 @@ def _basis(check: RuleCheck, lang: AnswerLang) -> str:
     if not met:
         return ""
     if lang == "zh":
-        return "您的" + "、".join(f"{x.fact.display('zh')}达到“{x.condition.text}”" for x in met) + "。"
+        shared = _shared_spans(check)
+        return "您的" + "、".join(f"{x.fact.display('zh')}达到“{describe(x.condition, lang, x.condition.text in shared)}”"
+                                for x in met) + "。"
     return " Your " + "; ".join(f"{x.fact.display('en')} meets {describe(x.condition, 'en')}" for x in met) + "."
 
 
 def _failed(check: RuleCheck, lang: AnswerLang) -> str:
     parts = []
+    shared = _shared_spans(check)
     for x in check.unmet:
         if lang == "zh":
-            parts.append(f"需“{describe(x.condition, lang)}”{_you(x, lang)}")
+            parts.append(f"需“{describe(x.condition, lang, x.condition.text in shared)}”{_you(x, lang)}")
         else:
             parts.append(f"it requires {describe(x.condition, lang)}{_you(x, lang)}")
     return "；".join(parts) if lang == "zh" else "; ".join(parts)
