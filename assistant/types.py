@@ -39,6 +39,8 @@ class SearchHit:
     replaced_by: date | None = None  # version date of the document that replaced this one
     replaced_by_title: str | None = None  # set when staff marked a document of another title as its successor
     replaces_title: str | None = None  # the title of the document staff marked this one as replacing
+    # (start offset in `text`, cosine with the question) of the unit's sentences, for choosing what to quote
+    sentence_similarity: tuple[tuple[int, float], ...] = ()
 
     def to_json(self) -> dict:
         return {"id": self.id, "doc_title": self.doc_title, "locator": self.locator, "text": self.text,

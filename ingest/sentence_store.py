@@ -15,7 +15,7 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from ingest.models import Unit
-from ingest.sentences import split_sentences
+from ingest.sentences import Sentence, split_sentences
 
 SUFFIX = "-sentences"
 # Shorter sentences (item numbers, "第五条", a bare heading) say too little to be matched on their own.
@@ -24,13 +24,20 @@ _PAGE = 2000
 T = TypeVar("T")
 
 
+def embedded_sentences(text: str) -> list[Sentence] | None:
+    """The sentences of a unit's text that records `#0`, `#1`… hold, in order; None when the unit is one record,
+    embedded whole."""
+    sentences = [s for s in split_sentences(text) if len(s.text) >= MIN_SENTENCE_CHARS]
+    return sentences if len(sentences) > 1 else None
+
+
 def sentence_passages(unit: Unit) -> list[str]:
     """What is embedded for a unit: its title with each sentence. A unit of one sentence is embedded as its
     own context text, which the unit collection already holds, so the embedding cache answers it."""
-    sentences = [s.text for s in split_sentences(unit.text) if len(s.text) >= MIN_SENTENCE_CHARS]
-    if len(sentences) <= 1:
+    sentences = embedded_sentences(unit.text)
+    if sentences is None:
         return [unit.context_text()]
-    return [f"{unit.doc_title}\n{s}" for s in sentences]
+    return [f"{unit.doc_title}\n{s.text}" for s in sentences]
 
 
 class SentenceStore:

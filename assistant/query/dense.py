@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ingest.sentence_store import unit_of_sentence
+from ingest.sentence_store import embedded_sentences, unit_of_sentence
+from ingest.sentences import split_sentences
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class _Groups:
     starts: np.ndarray  # first row of each group
     units: list[str]  # unit id of each group
     docs: np.ndarray  # doc id of each group
+    records: list[str]  # record id of each row
+    group_of: dict[str, int]  # unit id -> its group
 
     @classmethod
     def of(cls, record_ids: Sequence[str], matrix: np.ndarray, unit_of_record: Mapping[str, str],
@@ -36,7 +39,14 @@ class _Groups:
         starts = [i for i, u in enumerate(units_of_rows) if i == 0 or u != units_of_rows[i - 1]]
         units = [units_of_rows[i] for i in starts]
         return cls((rows / np.maximum(norms, 1e-12)).astype(np.float32), np.asarray(starts, dtype=np.int64), units,
-                   np.asarray([doc_of_unit[u] for u in units], dtype=object))
+                   np.asarray([doc_of_unit[u] for u in units], dtype=object), [record_ids[i] for i in keep],
+                   {u: g for g, u in enumerate(units)})
+
+    def rows_of(self, unit_id: str) -> range:
+        g = self.group_of.get(unit_id)
+        if g is None:
+            return range(0)
+        return range(int(self.starts[g]), int(self.starts[g + 1]) if g + 1 < len(self.starts) else len(self.records))
 
     def nearest(self, vec: np.ndarray, k: int, allowed: set[str] | None) -> list[str]:
         if not self.units or k <= 0:
@@ -72,6 +82,27 @@ class DenseIndex:
     def nearest_units_by_sentence(self, vec: Sequence[float], k: int, allowed: set[str] | None = None) -> list[str]:
         """The k units ranked by their most similar sentence, best first; none where no sentences are stored."""
         return self.by_sentence.nearest(_normalised(vec), k, allowed)
+
+    def record_similarity(self, vec: Sequence[float], unit_id: str) -> dict[str, float]:
+        """Cosine of `vec` with each stored sentence record of one unit, by record id (`unit id#n`)."""
+        rows = self.by_sentence.rows_of(unit_id)
+        if not rows:
+            return {}
+        scores = self.by_sentence.matrix[rows.start:rows.stop] @ _normalised(vec)
+        return {self.by_sentence.records[i]: float(x) for i, x in zip(rows, scores, strict=True)}
+
+    def sentence_similarity(self, vec: Sequence[float], unit_id: str, text: str) -> tuple[tuple[int, float], ...]:
+        """(start offset in `text`, cosine with `vec`) of each sentence of the unit that has a stored vector; a
+        unit stored as one record gives that record's cosine to all of its sentences."""
+        by_record = self.record_similarity(vec, unit_id)
+        if not by_record:
+            return ()
+        sentences = embedded_sentences(text)
+        if sentences is None:
+            whole = by_record.get(f"{unit_id}#0")
+            return () if whole is None else tuple((s.start, whole) for s in split_sentences(text))
+        return tuple((s.start, by_record[f"{unit_id}#{n}"]) for n, s in enumerate(sentences)
+                     if f"{unit_id}#{n}" in by_record)
 
 
 def _normalised(vec: Sequence[float]) -> np.ndarray:

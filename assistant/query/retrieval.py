@@ -211,7 +211,11 @@ class HybridRetriever:
     def ranked_lists(self, query: str, filters: SearchFilters | None = None,
                      idx: _Index | None = None) -> dict[str, list[str]]:
         """The unit-id rankings that get fused (exposed for evaluation of each list on its own)."""
-        idx = idx or self.index
+        return self._ranked(query, filters, idx or self.index)[0]
+
+    def _ranked(self, query: str, filters: SearchFilters | None,
+                idx: _Index) -> tuple[dict[str, list[str]], list[float]]:
+        """The rankings, and the question's own vector."""
         named = named_documents(query, idx.docs.values())
         allowed = self._allowed(idx, filters, query, named)
         expanded = idx.expander.expand(query)
@@ -240,7 +244,7 @@ class HybridRetriever:
             ranked = np.argsort(-scores, kind="stable")
             lists["title"] = [idx.units[i].id for i in ranked if idx.units[i].doc_id in named
                               and (allowed is None or idx.units[i].doc_id in allowed)][: self.weights.candidates]
-        return lists
+        return lists, vectors[0]
 
     def fuse(self, lists: dict[str, list[str]], idx: _Index | None = None) -> list[tuple[str, float]]:
         by_id = (idx or self.index).by_id
@@ -257,11 +261,12 @@ class HybridRetriever:
         idx = self.index  # one snapshot for the whole search, even if refresh() swaps it meanwhile
         if not query or not query.strip() or not idx.units or k <= 0:
             return []
-        ranked = self.fuse(self.ranked_lists(query, filters, idx), idx)
+        lists, vector = self._ranked(query, filters, idx)
+        ranked = self.fuse(lists, idx)
         ranked = [(uid, s) for uid, s in ranked if uid in idx.by_id]  # e.g. units ingested after the snapshot
         if self.reranker is not None and ranked:
             ranked = self._rerank(idx, query, ranked[: max(k, self.weights.rerank_depth)])
-        return [self._hit(idx, uid, score) for uid, score in ranked[:k]]
+        return [self._hit(idx, uid, score, vector) for uid, score in ranked[:k]]
 
     def _rerank(self, idx: _Index, query: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
         """Cross-encoder order; the hit score becomes the cross-encoder's (its predict() output: for a one-label
@@ -272,7 +277,7 @@ class HybridRetriever:
         return sorted(scored, key=lambda kv: -kv[1])
 
     @staticmethod
-    def _hit(idx: _Index, uid: str, score: float) -> SearchHit:
+    def _hit(idx: _Index, uid: str, score: float, vector: list[float] | None = None) -> SearchHit:
         u = idx.units[idx.by_id[uid]]
         d = idx.docs.get(u.doc_id)
         newer = idx.replaced_by.get(u.doc_id)
@@ -285,4 +290,5 @@ class HybridRetriever:
                          kind=d.kind if d else "normative", version=d.version if d else None,
                          replaced_by=newer.on if newer else None,
                          replaced_by_title=newer.doc.title if newer and newer.by_staff else None,
-                         replaces_title=idx.replaced_title(u.doc_id))
+                         replaces_title=idx.replaced_title(u.doc_id),
+                         sentence_similarity=idx.dense.sentence_similarity(vector, u.id, u.text) if vector else ())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from assistant.query.dense import DenseIndex
 
@@ -61,3 +62,23 @@ def test_an_empty_store_and_sentences_of_units_no_longer_stored() -> None:
     assert empty.nearest_units(QUERY, 3) == [] and empty.nearest_units_by_sentence(QUERY, 3) == []
     stale = _index(UNITS, {**SENTENCES, "gone#0": [1.0, 0.0, 0.0]})
     assert "gone" not in stale.nearest_units_by_sentence(QUERY, 5)
+
+
+def test_the_cosine_of_each_sentence_of_one_unit() -> None:
+    dense = _index(UNITS, SENTENCES)
+    got = dense.record_similarity(QUERY, "u2")
+    assert set(got) == {"u2#0", "u2#1"}
+    assert got["u2#1"] == pytest.approx(1.0) and got["u2#0"] == pytest.approx(0.0)
+    assert dense.record_similarity(QUERY, "u3") == {"u3#0": pytest.approx(0.6)}
+    assert dense.record_similarity(QUERY, "nowhere") == {}
+
+
+def test_records_map_to_the_sentences_of_the_unit_text() -> None:
+    dense = _index(UNITS, SENTENCES)
+    two = "第一句话说的是别的事情。第二句话正好回答这个问题。"  # two sentences: records #0 and #1
+    got = dense.sentence_similarity(QUERY, "u2", two)
+    assert [start for start, _ in got] == [0, two.index("第二句")]
+    assert [round(x, 6) for _, x in got] == [0.0, 1.0]
+    whole = "只有这一句话足够长可以单独嵌入。短。"  # one sentence long enough: the unit is one record, u3#0
+    assert {round(x, 6) for _, x in dense.sentence_similarity(QUERY, "u3", whole)} == {0.6}
+    assert dense.sentence_similarity(QUERY, "nowhere", two) == ()

@@ -114,3 +114,26 @@ def test_no_hits_gives_no_quotes(corpus) -> None:
     _, expander = corpus
     answer = build_extractive_answer("anything", [], expander.expand("anything"), TODAY)
     assert answer.citations == [] and answer.validity == []
+
+
+def _with_closeness(hit: SearchHit, closest: str) -> SearchHit:
+    """The hit as retrieval returns it, with each sentence's cosine to the question given by hand: the sentence
+    holding `closest` near, the others far."""
+    from dataclasses import replace
+
+    from ingest.sentences import split_sentences
+
+    sims = tuple((s.start, 0.9 if closest in s.text else 0.7) for s in split_sentences(hit.text))
+    return replace(hit, sentence_similarity=sims)
+
+
+def test_of_sentences_that_match_the_same_words_the_one_closest_to_the_question_is_quoted(corpus) -> None:
+    parsed, expander = corpus
+    q = "shorten the 7-year requirement"  # both tiers say 由7年缩短为…: the words don't tell them apart
+    target = _unit_with(parsed, "由7年缩短为5年", "由7年缩短为3年")
+    plain = _hits(parsed, lambda u: u.id == target.id)
+    both = [p.text for p in select_passages(expander.expand(q), plain)]
+    assert any("缩短为5年" in t for t in both) and any("缩短为3年" in t for t in both)
+    for tier, other in (("由7年缩短为3年", "由7年缩短为5年"), ("由7年缩短为5年", "由7年缩短为3年")):
+        quoted = [p.text for p in select_passages(expander.expand(q), [_with_closeness(plain[0], tier)])]
+        assert any(tier in t for t in quoted) and not any(other in t for t in quoted), tier

@@ -165,3 +165,28 @@ def test_refresh_picks_up_a_newly_ingested_document(parts, tmp_path):
     assert len(r.index.units) > before
     hits = r.search("drone delivery pilot: what safety plan must a company submit?", k=3)
     assert "飞行安全方案" in hits[0].text
+
+
+def test_each_hit_reports_how_close_its_sentences_are_to_the_question(retriever, parts):
+    """The similarity a hit carries is the cosine of the question's vector with what ingest embedded for each of
+    its sentences (title and sentence), recomputed here with the same model."""
+    import numpy as np
+
+    from ingest.sentence_store import embedded_sentences
+
+    _, _, emb = parts
+    question = "留学人员的配偶随迁需要什么条件"
+    hits = retriever.search(question, k=3)
+    q = np.asarray(emb.embed_query(question))
+    q /= np.linalg.norm(q)
+    checked = 0
+    for hit in hits:
+        sentences = embedded_sentences(hit.text)
+        if sentences is None:
+            continue
+        assert [start for start, _ in hit.sentence_similarity] == [s.start for s in sentences]
+        vecs = np.asarray(emb.embed_documents([f"{hit.doc_title}\n{s.text}" for s in sentences]))
+        expected = vecs @ q / np.linalg.norm(vecs, axis=1)
+        assert [round(x, 4) for _, x in hit.sentence_similarity] == [round(float(x), 4) for x in expected]
+        checked += 1
+    assert checked
