@@ -8,6 +8,8 @@ question's words ("政策文件中没有出现…", "never use the word…") or 
 out-of-scope figure is refused / all among out-of-scope ones. The sets are eval/data/questions.jsonl (single-turn
 questions), the refusal dev sets and the refusal hold-out; the learned refusal check was fitted on the first
 two, so only the hold-out is out of sample for refusals (the hedge wording was never fitted on any of them).
+Also counted: answered answerable questions whose first line answers (a verdict, the asked figure, the policy's
+status or a prohibition's polarity) rather than only naming where the policies address it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 from eval.questions import EVAL_DATA
 
 HEDGE = re.compile(r"政策文件中没有出现|never use the word|可能没有与您的问题完全对应|may not answer this exactly")
+# An opening that only says where the policies address the question (the source line, or a hedge before it).
+SOURCE_ONLY = re.compile(r"^(?:《[^》]+》[^。]*对此有规定|The (?:indexed|compiled) policies address)")
 
 
 def labelled(sets: str) -> list[tuple[str, str, str]]:
@@ -44,7 +48,7 @@ def labelled(sets: str) -> list[tuple[str, str, str]]:
 
 
 def measure(assistant, questions: Sequence[tuple[str, str, str]]) -> dict:
-    answered = hedged = out_total = out_refused = 0
+    answered = hedged = led = out_total = out_refused = 0
     examples: list[str] = []
     for _, question, label in questions:
         a = assistant.ask(question)
@@ -53,10 +57,14 @@ def measure(assistant, questions: Sequence[tuple[str, str, str]]) -> dict:
             out_refused += a.refused
         elif not a.refused:
             answered += 1
+            first = a.answer.splitlines()[0] if a.answer else ""
             if HEDGE.search(a.answer.split("「")[0]):
                 hedged += 1
-                examples.append(f"{question} → {a.answer.splitlines()[0][:120]}")
+                examples.append(f"{question} → {first[:120]}")
+            elif not SOURCE_ONLY.match(first):
+                led += 1
     return {"answered": answered, "hedged": hedged, "hedge_rate": hedged / max(1, answered),
+            "led": led, "led_rate": led / max(1, answered),
             "out_of_scope": out_total, "out_of_scope_refused": out_refused, "examples": examples}
 
 
@@ -71,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
     r = measure(PolicyAssistant(settings), labelled(args.sets))
-    sys.stdout.write(f"answerable answered {r['answered']}, hedged {r['hedged']} ({r['hedge_rate']:.1%}); "
+    sys.stdout.write(f"answerable answered {r['answered']}, hedged {r['hedged']} ({r['hedge_rate']:.1%}), "
+                     f"opening with an answer {r['led']} ({r['led_rate']:.1%}); "
                      f"out of scope refused {r['out_of_scope_refused']}/{r['out_of_scope']}\n")
     if args.show:
         sys.stdout.write("\n".join(r["examples"]) + "\n")
