@@ -81,6 +81,15 @@ class Validity:
                 "replaced_by_title": self.replaced_by_title, "replaces": self.replaces_title}
 
 
+@dataclass(frozen=True)
+class Prohibition:
+    """A 不得/禁止 clause that answers "is that allowed?" with no: the fragment, verbatim, and where it stands."""
+
+    doc_title: str
+    locator: str
+    text: str
+
+
 @dataclass
 class Answer:
     answer: str
@@ -95,6 +104,7 @@ class Answer:
     uncovered_terms: tuple[str, ...] = ()  # the question's topic words that no indexed policy uses
     missing_details: tuple[str, ...] = ()  # asked details (amount, rate, time_limit) no quoted clause states
     verdict: Verdict | None = None  # the eligibility verdict on the visitor's facts, when they bear on a rule
+    prohibition: Prohibition | None = None  # the clause that forbids what the visitor asks about, when one does
 
     def to_json(self) -> dict:
         return {
@@ -109,9 +119,15 @@ class Answer:
         }
 
     def verdict_json(self) -> dict | None:
-        """The verdict; "not_covered" for a refusal; None when the question states no facts a rule uses."""
+        """The verdict; "no" with the clause when one forbids what is asked ("不可以：…不得…"); "not_covered" for a
+        refusal; None when the question states no facts a rule uses."""
         if self.verdict is not None:
             return self.verdict.to_json()
+        if self.prohibition is not None:
+            p = self.prohibition
+            return {"outcome": "no", "facts": [], "rules": [{
+                "doc_title": p.doc_title, "locator": p.locator, "outcome_text": p.text, "status": "unmet",
+                "checked_by_staff": False, "conditions": [], "kind": "prohibition"}]}
         if self.refused and self.standalone_query:  # a refusal, not a notice about unusable input
             return {"outcome": "not_covered", "facts": [], "rules": []}
         return None

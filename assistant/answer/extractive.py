@@ -21,7 +21,7 @@ from assistant.answer.validity import validity_for_hits, validity_label
 from assistant.query.crosslingual import ExpandedQuery, detect_language
 from assistant.query.details import states, unstated
 from assistant.query.matching import concept_in, informative_concepts, text_tokens
-from assistant.types import Answer, AnswerLang, Citation, SearchHit, Verdict
+from assistant.types import Answer, AnswerLang, Citation, Prohibition, SearchHit, Verdict
 from ingest.sentences import Sentence, normalize, split_sentences
 
 MAX_HITS = 4  # candidate units whose sentences compete (the answer step gets settings.top_k ≤ this)
@@ -240,4 +240,6 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
-                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict)
+                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict,
+                  prohibition=Prohibition(direct.hit.doc_title, direct.hit.locator, direct.text)
+                  if direct is not None and direct.kind == "prohibition" else None)

@@ -89,8 +89,13 @@ def test_questions_that_are_not_about_eligibility_get_a_direct_first_sentence(as
     assert still.startswith("不是：《上海市引进人才申办本市常住户口办法》已于2025年11月30日到期失效")
     still_en = assistant.ask("Is the returnee hukou rule still in force?").answer.splitlines()[0]
     assert still_en.startswith("No — 《留学回国人员申办上海常住户口实施细则》 expired on 2025-11-30")
-    banned = assistant.ask("申请落户的材料可以弄虚作假吗？").answer.splitlines()[0]
+    banned_answer = assistant.ask("申请落户的材料可以弄虚作假吗？")
+    banned = banned_answer.answer.splitlines()[0]
     assert banned.startswith("不可以") and "严禁弄虚作假" in banned
+    # the JSON says what the visitor reads: no, and the clause that forbids it
+    verdict = banned_answer.to_json()["verdict"]
+    assert verdict["outcome"] == "no" and verdict["rules"][0]["kind"] == "prohibition"
+    assert "严禁弄虚作假" in verdict["rules"][0]["outcome_text"] and verdict["rules"][0]["locator"] in banned
     how_long = assistant.ask("How long does the review take for the returnee hukou?")
     first = how_long.answer.splitlines()[0]
     assert "个工作日" in first.split("The indexed policies")[0]  # the period, before the source line
