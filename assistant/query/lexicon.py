@@ -11,7 +11,8 @@ the visitor should be told so in as many words. This is a fact about the corpus,
 - English: words that CC-CEDICT knows (its English definitions). A word is covered when the domain glossary or
   the corpus-restricted CC-CEDICT index has it, or when any Chinese word whose short CC-CEDICT definition uses it
   occurs in the indexed text — after light lemmatising (studied → study, planned → plan) and British spellings
-  (centre → center). A word CC-CEDICT doesn't know at all (a name, a typo, an acronym) is no evidence either way
+  (centre → center), or when a Chinese name in the text is glossed by it ("Pudong, subprovincial district of
+  Shanghai" for 浦东). A word CC-CEDICT doesn't know at all (a name, a typo, an acronym) is no evidence either way
   and is never reported.
 Amounts, years and durations are never topic words.
 
@@ -72,6 +73,10 @@ _IRREGULAR = {"won": "win", "kept": "keep", "paid": "pay", "made": "make", "buil
               "found": "find", "told": "tell", "said": "say", "heard": "hear", "moved": "move", "children":
               "child", "wives": "wife", "people": "person", "women": "woman", "men": "man"}
 _ABBREVIATION = re.compile(r"\(([A-Z]{2,6})\)")  # "Renminbi (RMB)": the abbreviation counts too
+# A proper name that opens a sense, before its explanation ("Pudong, subprovincial district of Shanghai",
+# "Jiading district of northwest Shanghai").
+_NAMED = re.compile(r"^\s*([A-Z][a-z]+(?: [A-Z][a-z]+){0,2})(?:,| (?:district|county|city|province|prefecture|town|"
+                    r"township|village|island|river|lake|mountain)\b)")
 _BRITISH = ((re.compile(r"(?<=[a-z])tre$"), "ter"), (re.compile(r"(?<=[a-z])ence$"), "ense"),
             (re.compile(r"(?<=[a-z]{3})is(e|ed|ing|ation)$"), r"iz\1"), (re.compile(r"(?<=[a-z]{2})our$"), "or"),
             (re.compile(r"(?<=[a-z])yse$"), "yze"))
@@ -188,6 +193,9 @@ class CorpusLexicon:
                 if not self._in_corpus(parts[1]):
                     continue
                 for raw in (s for d in raw_senses for s in d.split(";")):
+                    name = _NAMED.match(raw)
+                    if name:  # "Pudong, subprovincial district of Shanghai": the sense names Pudong
+                        present.update(stem(w) for w in word_re.findall(name.group(1).lower()))
                     if _clean_definition(raw) is None:
                         continue
                     core = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", raw).lower()

@@ -57,6 +57,20 @@ def test_the_check_reads_the_indexed_text() -> None:
     assert lexicon.uncovered("a loan") == ("loan",)  # the glossary's 贷款/信贷 are not
 
 
+def test_a_place_is_covered_by_its_chinese_name_in_the_text() -> None:
+    """CC-CEDICT glosses 浦东 as "Pudong, subprovincial district of Shanghai" and 嘉定 as "Jiading district of…":
+    the name is what the sense names, so "Pudong" is covered wherever 浦东 is indexed, and only there."""
+    processor = default_processor()
+    text = "浦东新区和嘉定区的企业可以申请补贴。"
+    vocab = {t: 1 for t in processor.tokenize(text)}
+    lexicon = CorpusLexicon(processor, text, vocab, CrossLingualExpander(processor, vocab))
+    assert lexicon.uncovered("Can a firm in Pudong or Jiading apply?") == ()
+    other = "本办法适用于持有居住证的人才。"
+    vocab = {t: 1 for t in processor.tokenize(other)}
+    lexicon = CorpusLexicon(processor, other, vocab, CrossLingualExpander(processor, vocab))
+    assert {"pudong", "jiading"} <= set(lexicon.uncovered("Can a firm in Pudong or Jiading apply?"))
+
+
 def test_lemma_candidates_cover_inflections_and_british_spellings() -> None:
     assert {"study"} <= lemma_candidates("studied")
     assert {"plan"} <= lemma_candidates("planned")
