@@ -2,8 +2,8 @@
 
 Used when no LLM is configured and whenever the LLM fails. Sentences are scored by the query's concepts (from
 the cross-lingual expander, so "shorten the 7-year requirement" finds 由7年缩短为…), each concept weighted by
-how rare it is among the candidate sentences, plus how close each sentence's vector is to the question's. Quotes are exact slices of the unit text, whole sentences, so a
-threshold is never quoted without its conditions.
+how rare it is among the candidate sentences, plus how close each sentence's vector is to the question's. Quotes
+are exact slices of the unit text, whole sentences, so a threshold is never quoted without its conditions.
 """
 
 from __future__ import annotations
@@ -235,11 +235,11 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     # An answered question's uncovered words are named only when the answer is hedged anyway (a real gap):
     # then "the policies never use 公积金" says why. Refusals always name them.
     shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()
+    prohibition = (Prohibition(direct.hit.doc_title, direct.hit.locator, direct.text)
+                   if direct is not None and direct.kind == "prohibition" else None)
     lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
                             missing=missing, hedge_department=hedge_department, ask=department))
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
-                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict,
-                  prohibition=Prohibition(direct.hit.doc_title, direct.hit.locator, direct.text)
-                  if direct is not None and direct.kind == "prohibition" else None)
+                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict, prohibition=prohibition)

@@ -291,4 +291,4 @@ class HybridRetriever:
                          replaced_by=newer.on if newer else None,
                          replaced_by_title=newer.doc.title if newer and newer.by_staff else None,
                          replaces_title=idx.replaced_title(u.doc_id),
-                         sentence_similarity=idx.dense.sentence_similarity(vector, u.id, u.text) if vector else ())
+                         sentence_similarity=idx.dense.sentence_similarity(vector, u.id, u.text) if vector is not None else ())

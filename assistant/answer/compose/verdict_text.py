@@ -87,19 +87,17 @@ def describe(c: Condition, lang: AnswerLang, shared: bool = False) -> str:
     if c.kind in ("role", "credential"):
         name = LEVEL_NAMES_EN.get(c.level or "", {}).get(int(c.value or 0), c.text)
         return f"{name} (「{c.text}」)"
-    topics = set(c.topics)
+    topics, qualifiers, base = set(c.topics), sorted(c.qualifiers), []
     threshold = format_quantity(c.kind, c.value or 0, "en")
-    if c.kind == "multiple" and "wage" in topics:  # "social insurance contribution base at least 3 times the average wage"
+    if c.kind == "multiple" and "wage" in topics:
+        # "social insurance contribution base at least 3 times the average wage"; 累计 says how the months add up
         topics.discard("wage")
         threshold += " the average wage"
-        what_wage = ["contribution base"] if "social_insurance" in topics else ["pay"]
-    else:
-        if c.kind == "duration":
-            topics.discard("wage")  # how long, not at what base: the base is its own line
-        what_wage = []
-    qualifiers = () if what_wage else sorted(c.qualifiers)  # 累计 says how the months add up, not the base
+        base, qualifiers = ["contribution base" if "social_insurance" in topics else "pay"], []
+    elif c.kind == "duration":
+        topics.discard("wage")  # how long, not at what base: the base is its own line
     what = " ".join([*(_QUALIFIER_EN[q] for q in qualifiers if q in _QUALIFIER_EN),
-                     *(_TOPIC_EN[t] for t in sorted(topics) if t in _TOPIC_EN), *what_wage][:4]) or c.kind
+                     *(_TOPIC_EN[t] for t in sorted(topics) if t in _TOPIC_EN), *base][:4]) or c.kind
     usually = "usually " if c.soft else ""  # 一般/原则上: the clause allows exceptions
     return f"{what} {usually}{_OP_EN.get(c.op or '>=', '')} {threshold}".replace("  ", " ") + f" (「{c.text}」)"
 
