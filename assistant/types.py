@@ -90,6 +90,22 @@ class Prohibition:
     text: str
 
 
+@dataclass(frozen=True)
+class Requirements:
+    """The rule whose conditions an answer lists ("留学生落户要什么条件？"), and the other routes to the same kind of
+    outcome its document offers: a route is often one of several, and the visitor should know of the others."""
+
+    rule: Rule
+    other_routes: tuple[str, ...] = ()  # their locators, in document order
+    # Routes to the very same outcome, few and short enough to list each as one line ("临时救助对象，是指具有下列情形
+    # 之一的…"): `rule` is the first of them, and they are not among `other_routes`.
+    alternatives: tuple[Rule, ...] = ()
+
+    def to_json(self) -> dict:
+        return {**self.rule.to_json(), "other_routes": list(self.other_routes),
+                "alternatives": [r.to_json() for r in self.alternatives]}
+
+
 @dataclass
 class Answer:
     answer: str
@@ -105,6 +121,7 @@ class Answer:
     missing_details: tuple[str, ...] = ()  # asked details (amount, rate, time_limit) no quoted clause states
     verdict: Verdict | None = None  # the eligibility verdict on the visitor's facts, when they bear on a rule
     prohibition: Prohibition | None = None  # the clause that forbids what the visitor asks about, when one does
+    requirements: Requirements | None = None  # the conditions the answer lists, when the question asks for them
 
     def to_json(self) -> dict:
         return {
@@ -116,6 +133,8 @@ class Answer:
             "uncovered_terms": list(self.uncovered_terms),  # fields are only ever added (the JSON contract)
             "missing_details": list(self.missing_details),
             "verdict": self.verdict_json(),
+            # the listed conditions: one rule as `rules --json` shows it, and the document's other routes
+            "requirements": self.requirements.to_json() if self.requirements is not None else None,
         }
 
     def verdict_json(self) -> dict | None:

@@ -8,7 +8,6 @@ fallback (`with_fallbacks(..., exception_key="error")`), or the extractive answe
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,14 +22,16 @@ from assistant.answer.citations import has_valid_marker, verify_llm_answer
 from assistant.answer.compose import Findings, llm_answer_text
 from assistant.answer.eligibility.asked import named_definitions
 from assistant.answer.eligibility.facts import merge_facts
+from assistant.answer.eligibility.overview import requirements_asked
 from assistant.answer.eligibility.verdict import decide
 from assistant.answer.extractive import answer_language, build_extractive_answer
 from assistant.answer.llm import UnusableOutput, failure_notice
 from assistant.answer.llm_facts import flag_figures, verdict_notes
-from assistant.answer.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang
+from assistant.answer.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang, distinctive_lines, echoes_prompt
 from assistant.answer.refused import department_of, refusal_answer
 from assistant.answer.state import AnswerState
 from assistant.answer.validity import validity_for_hits
+from assistant.query.asked_form import without_form
 from assistant.query.condense import condense_offline
 from assistant.query.details import asked_details, unstated
 from assistant.query.scope import out_of_scope
@@ -62,7 +63,7 @@ class AnswerChain:
         self.prompts = prompts
         self.chat_model = chat_model
         self.dense_probe = dense_probe  # query -> best dense cosine (a refusal signal), optional
-        self._prompt_lines = _distinctive_lines(prompts, chat_model is not None)
+        self._prompt_lines = distinctive_lines(prompts, LANG_NAMES.values()) if chat_model is not None else ()
         self.prepare: Runnable = (RunnableLambda(self._condense, name="condense")
                                   | RunnableLambda(self._retrieve, name="retrieve")
                                   | RunnableLambda(self._understand, name="eligibility")
@@ -143,15 +144,22 @@ class AnswerChain:
         rules = idx.rules.for_units([h.id for h in ranked if h.doc_id in answering and (
             not concepts or h.doc_id == first or h.doc_id in topic_docs)])
         terms = [t for c in state["expanded"].concepts if c.weight >= 0.5 for t in c.terms]
-        rules += named_definitions(idx.rules.rules, lambda uid: idx.units[idx.by_id[uid]].doc_id if uid in idx.by_id
-                                   else None, answering, terms, rules)
+
+        def doc_of(uid: str) -> str | None:
+            return idx.units[idx.by_id[uid]].doc_id if uid in idx.by_id else None
+
+        rules += named_definitions(idx.rules.rules, doc_of, answering, terms, rules)
         verdict = decide(asked, facts, rules, terms) if facts or terms else None
         if verdict is not None:
             verdict = replace(verdict, checked_rules=idx.checked_rules)
+        # No verdict: a question asking what the conditions are gets the rule they are asked of, listed.
+        requirements = (requirements_asked(state["standalone"], rules, ranked, idx.rules.rules, terms, doc_of)
+                        if verdict is None else None)
         docs = self.retriever.index.docs.values()
         newest = max((d.effective for d in docs if d.effective), default=None)
         scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)
-        return _timed({**state, "facts": facts, "verdict": verdict, "scope": scope}, "eligibility", t0)
+        return _timed({**state, "facts": facts, "verdict": verdict, "requirements": requirements, "scope": scope},
+                      "eligibility", t0)
 
     def _gate(self, state: AnswerState) -> AnswerState:
         if state.get("scope") is not None:
@@ -161,8 +169,9 @@ class AnswerChain:
                                       state.get("uncovered", ()), question=state["standalone"])
         if (self.answerability is not None and f.n_concepts
                 and not any(h.doc_title in self.unfamiliar_documents for h in state["hits"])):
-            # The query vector is the one dense retrieval just computed (the embedder's query cache).
-            vector = self.retriever.embeddings.embed_query(state["standalone"])
+            # What the question is about, without a "要什么条件" that out-of-scope questions often end with; for
+            # most questions that is the query dense retrieval just embedded (the embedder's query cache).
+            vector = self.retriever.embeddings.embed_query(without_form(state["standalone"]))
             f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f),
                         learned_threshold=self.answerability.threshold)
         return {**state, "features": f, "refuse": should_refuse(f)}
@@ -184,12 +193,18 @@ class AnswerChain:
         # 居住证转办常住户口; "moment", "bit" are just words); an asked detail they don't state is said as such.
         weak = f.known_coverage < HEDGE_COVERAGE
         department = department_of(state["hits"], state["lang"])
-        answer = build_extractive_answer(state["question"], state["hits"], state["expanded"],
+        hits = state["hits"]
+        requirements = state.get("requirements")
+        if requirements is not None and all(h.id != requirements.rule.unit_id for h in hits):
+            # The listed conditions are quoted, though their clause ranked just below the units quoted otherwise.
+            hits = [*hits, *(h for h in state["rule_hits"] if h.id == requirements.rule.unit_id)]
+        answer = build_extractive_answer(state["question"], hits, state["expanded"],
                                          self.settings.effective_today(), notice=notice,
                                          standalone_query=state["standalone"],
                                          hedge_department=department if weak else None,
                                          uncovered=f.uncovered, asked=asked_details(state["standalone"]),
-                                         department=department, verdict=state.get("verdict"))
+                                         department=department, verdict=state.get("verdict"),
+                                         requirements=state.get("requirements"))
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 
@@ -250,7 +265,7 @@ class AnswerChain:
                                   timings=state.get("timings"), uncovered=uncovered, missing=state["features"].unstated)
         if not text or not has_valid_marker(text, len(hits)):
             raise UnusableOutput("no_marker" if text else "empty")
-        if _echoes_prompt(text, self._prompt_lines):
+        if echoes_prompt(text, self._prompt_lines):
             # A model that repeats its instructions (injected, or naive) must not show them to the visitor.
             raise UnusableOutput("prompt_echo")
         checked = verify_llm_answer(text, hits)
@@ -270,29 +285,6 @@ class AnswerChain:
                       unverified_quotes=checked.unverified + wrong_figures, standalone_query=state["standalone"],
                       timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing,
                       verdict=verdict)
-
-
-_PROMPT_TAGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)
-
-
-def _distinctive_lines(prompts: PromptLibrary, llm: bool) -> tuple[str, ...]:
-    """Lines of the rendered system prompt long enough that an answer can't contain them by chance."""
-    if not llm:
-        return ()
-    lines: set[str] = set()
-    for language in LANG_NAMES.values():
-        text = prompts.render("system", language=language, no_answer_token=NO_ANSWER_TOKEN)
-        lines |= {" ".join(line.split()) for line in text.splitlines() if len(line.strip()) >= 30}
-    return tuple(lines)
-
-
-def _echoes_prompt(text: str, prompt_lines: tuple[str, ...]) -> bool:
-    """Whether an LLM reply reproduces our prompt: its delimiter tags (defang() keeps them out of data) or a
-    line of the system prompt."""
-    if _PROMPT_TAGS.search(text):
-        return True
-    flat = " ".join(text.split())
-    return any(line in flat for line in prompt_lines)
 
 
 def _ms(t0: float) -> float:

@@ -21,7 +21,8 @@ from assistant.answer.validity import validity_for_hits, validity_label
 from assistant.query.crosslingual import ExpandedQuery, detect_language
 from assistant.query.details import states, unstated
 from assistant.query.matching import concept_in, informative_concepts, text_tokens
-from assistant.types import Answer, AnswerLang, Citation, Prohibition, SearchHit, Verdict
+from assistant.types import Answer, AnswerLang, Citation, Prohibition, Requirements, SearchHit, Verdict
+from ingest.eligibility.model import Rule
 from ingest.sentences import Sentence, normalize, split_sentences
 
 MAX_HITS = 4  # candidate units whose sentences compete (the answer step gets settings.top_k ≤ this)
@@ -142,11 +143,15 @@ def select_passages(expanded: ExpandedQuery, hits: Sequence[SearchHit], asked: S
 
 def verdict_passages(verdict: Verdict, hits: Sequence[SearchHit]) -> list[Passage]:
     """The sentences holding the deciding rules' outcomes and conditions, for each retrieved unit they are in."""
-    rank = {h.id: i for i, h in enumerate(hits)}
     checks = [c for b in verdict.branches for c in (b.best or b.nearest, b.fallback) if c is not None]
+    return rule_passages([c.rule for c in checks], hits)
+
+
+def rule_passages(rules: Sequence[Rule], hits: Sequence[SearchHit]) -> list[Passage]:
+    """The sentences holding these rules' outcomes and conditions, for each retrieved unit they are in."""
+    rank = {h.id: i for i, h in enumerate(hits)}
     out: list[Passage] = []
-    for check in checks:
-        rule = check.rule
+    for rule in rules:
         spans: dict[str, list[tuple[int, int]]] = {}
         spans.setdefault(rule.unit_id, []).append((rule.outcome.start, rule.outcome.end))
         for c in rule.conditions:
@@ -197,18 +202,27 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
                             notice: str | None = None, standalone_query: str = "",
                             hedge_department: str | None = None, uncovered: Sequence[str] = (),
                             asked: Sequence[str] = (), department: str | None = None,
-                            verdict: Verdict | None = None) -> Answer:
+                            verdict: Verdict | None = None, requirements: Requirements | None = None) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
     evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
     `uncovered` words it first says the policies never use them; for `asked` details (assistant/query/details.py)
     that no quote states, that the quoted clauses don't state them — and then the lead is hedged too, naming
-    `department` (a quote without the asked figure doesn't answer "how much")."""
+    `department` (a quote without the asked figure doesn't answer "how much"). `requirements`: the rule whose
+    conditions the question asks (assistant/answer/eligibility/overview.py), listed when nothing else answers it."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits, asked)
-    if verdict is not None:
-        # The clauses the verdict rests on come first, whole sentences: the proof of every figure it states.
-        decisive = verdict_passages(verdict, hits)
+    if verdict is not None or hedge_department or (requirements is not None and direct_answer(
+            standalone_query or question, passages, validity_for_hits(list(dict.fromkeys(p.hit for p in passages)),
+                                                                      today), asked, expanded) is not None):
+        # A verdict, the asked figure or a prohibition answers; weak evidence is not answered with some rule's
+        # conditions.
+        requirements = None
+    if verdict is not None or requirements is not None:
+        # The clauses the verdict (or the listed conditions) rest on come first, whole sentences: the proof of
+        # every figure it states.
+        decisive = verdict_passages(verdict, hits) if verdict is not None else rule_passages(
+            requirements.alternatives or [requirements.rule], hits)
         passages = decisive + [p for p in passages if not any(p.hit is d.hit and p.start < d.end and d.start < p.end
                                                                for d in decisive)]
         passages = passages[:max(MAX_QUOTES, len(decisive))]
@@ -238,8 +252,10 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     prohibition = (Prohibition(direct.hit.doc_title, direct.hit.locator, direct.text)
                    if direct is not None and direct.kind == "prohibition" else None)
     lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
-                            missing=missing, hedge_department=hedge_department, ask=department))
+                            missing=missing, hedge_department=hedge_department, ask=department,
+                            requirements=requirements))
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
-                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict, prohibition=prohibition)
+                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict, prohibition=prohibition,
+                  requirements=requirements if direct is None and not missing else None)

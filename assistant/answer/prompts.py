@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import jinja2
@@ -17,6 +18,7 @@ PROMPT_NAMES = ("system", "condense", "answer", "refusal")
 NO_ANSWER_TOKEN = "NO_ANSWER"
 # Our own delimiter tags: visitor or document text must not be able to close or open them.
 _TAGS = re.compile(r"<\s*/?\s*(?:question|sources?|history)\b[^>]*>", re.IGNORECASE)
+_TAG_OPENINGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)
 
 
 class PromptError(ValueError):
@@ -65,3 +67,22 @@ class PromptLibrary:
         """Load every prompt file (used at start-up so a broken file fails early, not mid-answer)."""
         for name in PROMPT_NAMES:
             self.template(name)
+
+
+def distinctive_lines(prompts: PromptLibrary, languages: Iterable[str]) -> tuple[str, ...]:
+    """Lines of the rendered system prompt, in each answer language, long enough that an answer can't contain
+    them by chance."""
+    lines: set[str] = set()
+    for language in languages:
+        text = prompts.render("system", language=language, no_answer_token=NO_ANSWER_TOKEN)
+        lines |= {" ".join(line.split()) for line in text.splitlines() if len(line.strip()) >= 30}
+    return tuple(lines)
+
+
+def echoes_prompt(text: str, prompt_lines: tuple[str, ...]) -> bool:
+    """Whether an LLM reply reproduces our prompt: its delimiter tags (defang() keeps them out of data) or a
+    line of the system prompt."""
+    if _TAG_OPENINGS.search(text):
+        return True
+    flat = " ".join(text.split())
+    return any(line in flat for line in prompt_lines)

@@ -12,7 +12,7 @@ from typing import TypedDict
 from assistant.query.crosslingual import ExpandedQuery
 from assistant.query.scope import OutOfScope
 from assistant.refusal.gate import RefusalFeatures
-from assistant.types import AnswerLang, Fact, SearchHit, Turn, Verdict
+from assistant.types import AnswerLang, Fact, Requirements, SearchHit, Turn, Verdict
 
 
 class AnswerState(TypedDict, total=False):
@@ -32,6 +32,7 @@ class AnswerState(TypedDict, total=False):
     # eligibility
     facts: list[Fact]
     verdict: Verdict | None
+    requirements: Requirements | None  # no verdict, and the question asks what the conditions are: the rule it asks of
     scope: OutOfScope | None  # another place's or a later year's rules
     # refusal gate
     features: RefusalFeatures

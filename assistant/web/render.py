@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from assistant.answer.compose.requirements_text import BULLET
 from assistant.types import Answer, Citation, Validity
 from assistant.web.session import Exchange, Session
 from assistant.web.strings import STARTERS, t
@@ -103,6 +104,8 @@ _CHECK_CLASS = {"✓": "pa-met", "✗": "pa-unmet", "？": "pa-check"}
 def render_answer_text(answer: Answer) -> str:
     """The answer's words; with a verdict, its first line as the verdict (the largest line) and the ✓/✗/？
     lines after it as a checklist."""
+    if answer.verdict is None and answer.requirements is not None:
+        return _requirements_text(answer.answer)
     if answer.verdict is None:
         return esc_multiline(answer.answer)
     lines = answer.answer.split("\n")
@@ -116,6 +119,17 @@ def render_answer_text(answer: Answer) -> str:
     outcome = esc(answer.verdict.outcome)
     return (f'<div class="pa-verdict pa-verdict-{outcome}" role="status">{esc(head)}</div>'
             f'{checklist}{esc_multiline(chr(10).join(rest))}')
+
+
+def _requirements_text(text: str) -> str:
+    """The listed conditions: the line naming the outcome as the lead, the "•" lines after it as a list."""
+    lines = text.split("\n")
+    head, rest = lines[0], lines[1:]
+    items = []
+    while rest and rest[0].startswith(BULLET):
+        items.append(f"<li>{esc(rest.pop(0)[len(BULLET):].strip())}</li>")
+    listed = f'<ul class="pa-requirements">{"".join(items)}</ul>' if items else ""
+    return f'<div class="pa-lead">{esc(head)}</div>{listed}{esc_multiline(chr(10).join(rest))}'
 
 
 def render_answer(answer: Answer, lang: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.query.asked_form import without_form
 from assistant.refusal.answerability import (
     AnswerabilityModel,
     Fitted,
@@ -186,4 +187,6 @@ def report_lines(r: LearnedReport) -> list[str]:
 
 
 def query_vectors(embeddings, samples: Sequence[Sample]) -> np.ndarray:
-    return np.array([embeddings.embed_query(s.standalone or s.question) for s in samples], dtype=np.float64)
+    """What the served check embeds: the question without the form that asks for conditions."""
+    return np.array([embeddings.embed_query(without_form(s.standalone or s.question)) for s in samples],
+                    dtype=np.float64)

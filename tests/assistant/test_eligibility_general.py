@@ -100,3 +100,16 @@ def test_what_every_employer_must_be_binds_the_routes_unless_a_route_states_its_
     assert v.outcome == "no" and "200万" in verdict_line(v, "zh") and "150万" in verdict_line(v, "zh")
     question = "我回国创业，公司注册资金50万，能落户吗？"
     assert decide([question], merge_facts([question]), [founder, general]).outcome == "yes"
+
+
+def test_a_degree_meets_the_degree_and_leaves_where_it_was_earned_to_check() -> None:
+    from assistant.answer.compose import checklist
+
+    verdict = _verdict("我在国外读的博士，全职来本市工作，能直接落户吗？")
+    assert verdict is not None and verdict.outcome == "yes"
+    assert verdict.main.rule.outcome.kind == "direct_hukou"
+    lines = checklist(verdict, "zh")
+    assert "✓ 博士学位（您：博士）" in lines and "？ 高水平大学" in lines  # not "✓ …高水平大学获得博士学位"
+    text = dict(CLAUSES)["第四条"]
+    for x in verdict.main.conditions:  # the split spans are still the clause's own words, where they stand
+        assert text[x.condition.start:x.condition.end] == x.condition.text

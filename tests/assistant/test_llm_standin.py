@@ -56,7 +56,8 @@ def test_llm_answer_against_standin_openai_server_streams_chunks(indexed_setting
 def test_llm_invoke_returns_the_same_contract(indexed_settings, standin) -> None:
     answer = _assistant(indexed_settings, standin).ask(QUESTION)
     assert answer.mode == "llm" and set(answer.to_json()) == {"answer", "citations", "refused", "validity", "mode",
-                                                              "uncovered_terms", "missing_details", "verdict"}
+                                                              "uncovered_terms", "missing_details", "verdict",
+                                                              "requirements"}
     assert answer.to_json()["mode"] == "llm"
 
 

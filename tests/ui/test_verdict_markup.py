@@ -18,3 +18,15 @@ def test_a_verdict_with_markup_in_the_question_renders_as_text(indexed_settings)
     assert_only_app_markup(markup)
     assert "<script" not in markup and "<img" not in markup
     assert 'class="pa-verdict pa-verdict-no"' in markup and markup.count('class="pa-unmet"') >= 1
+
+
+def test_listed_conditions_render_as_a_lead_and_a_list_of_text(indexed_settings) -> None:
+    answer = PolicyAssistant(indexed_settings).ask("留学生落户要什么条件？<b>请列出</b>")
+    assert answer.requirements is not None and answer.verdict is None
+    markup = render_answer(answer, "zh")
+    assert_only_app_markup(markup)
+    assert "<b>" not in markup
+    lead = markup.index('class="pa-lead"')
+    listed = markup.index('class="pa-requirements"')
+    assert lead < listed < markup.index('class="pa-quote"')  # the lead, its list, then the quotes
+    assert markup.count("<li>") >= 5 and "合同有效期在2年及以上" in markup

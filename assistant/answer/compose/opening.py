@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.answer.compose.requirements_text import requirements_lines
 from assistant.answer.compose.verdict_text import checklist, verdict_line
 from assistant.answer.validity import validity_label
-from assistant.types import AnswerLang, SearchHit, Validity, Verdict
+from assistant.types import AnswerLang, Requirements, SearchHit, Validity, Verdict
 
 _DETAIL_NAMES: dict[str, dict[str, str]] = {
     "zh": {"amount": "具体金额", "rate": "具体比例或利率", "time_limit": "具体期限或办理时间"},
@@ -40,6 +41,7 @@ class Findings:
     validity: Sequence[Validity] = ()
     verdict: Verdict | None = None
     direct: DirectAnswer | None = None
+    requirements: Requirements | None = None  # the rule whose conditions a "what are the conditions" question asks
     uncovered: Sequence[str] = ()  # named things the question hinges on that no policy uses
     missing: Sequence[str] = ()  # asked details no quote states
     hedge_department: str | None = None  # weak evidence: whom to ask
@@ -56,6 +58,8 @@ def opening(f: Findings) -> str:
              missing_detail_line(f.lang, f.missing, None if f.hedge_department else f.ask)]
     if f.direct is not None and not f.missing:
         parts.append(direct_line(f.direct, f.lang))
+    elif f.requirements is not None and not f.missing and not f.hedge_department:
+        return "\n".join(requirements_lines(f.requirements, f.lang)) + "\n" + source_line(f)
     parts.append(source_line(f))
     return "".join(parts)
 

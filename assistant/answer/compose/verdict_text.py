@@ -89,6 +89,10 @@ def describe(c: Condition, lang: AnswerLang, shared: bool = False) -> str:
         return f"{name} (「{c.text}」)"
     topics, qualifiers, base = set(c.topics), sorted(c.qualifiers), []
     threshold = format_quantity(c.kind, c.value or 0, "en")
+    if c.kind == "duration" and "退休" in c.text:  # 距法定退休年龄5年以上: a time before retirement, not an age
+        return f"{_OP_EN.get(c.op or '>=', '')} {threshold} before the statutory retirement age (「{c.text}」)"
+    if c.kind == "duration" and "回国" in c.text and c.op in ("<=", "<"):  # 回国后2年内: since coming back
+        return f"within {threshold} of returning from abroad (「{c.text}」)"
     if c.kind == "multiple" and "wage" in topics:
         # "social insurance contribution base at least 3 times the average wage"; 累计 says how the months add up
         topics.discard("wage")

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.query.textproc import default_processor
 from assistant.types import CheckedCondition, Fact
 from ingest.eligibility.model import Condition, Rule
+from ingest.eligibility.vocabulary import find_levels
 
 _ALTERNATIVES = re.compile(r"[、，,]|或者|或")
+# What frames a degree's qualifier: "(在国(境))外…学习获得" before and after "高水平大学".
+_DEGREE_LEAD = re.compile(r"^(?:具有|取得|获得|在)?(?:国\s*[(（]境[)）]\s*外|境外|国外|外)?")
+_DEGREE_TAIL = re.compile(r"(?:学习)?(?:获得|取得)?的?$")
 _BAR = re.compile(r"超出|超过|高于|低于|不足|达到|不少于|不低于|比例|标准")  # a comparison with a bar
 
 
@@ -39,6 +44,25 @@ def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> Chec
         # ("单位" of "…并与单位终止劳动关系的"), and so does a kind ("出境" of "出境定居的", when it is 旅游).
         return CheckedCondition(c, "unknown", Fact("description", 1.0, matched[0], unsure=True))
     return CheckedCondition(c, "unknown")
+
+
+def degree_qualifier(c: Condition) -> tuple[Condition, Condition] | None:
+    """What a degree condition asks beyond the degree, before it in the text: where or in what it was earned
+    ("高水平大学" of "外高水平大学学习获得博士学位", "工程和数学等紧缺急需专业" of "…专业学士及以上"), as a condition
+    of its own span, and the degree itself from where it is named ("博士学位"). A doctorate meets "博士学位";
+    whether the university qualifies is another matter."""
+    if c.kind != "credential" or c.level != "degree":
+        return None
+    starts = [start for start, _, kind, *_ in find_levels(c.text) if kind == "credential"]
+    if not starts:
+        return None
+    head = c.text[:starts[0]]
+    lo = _DEGREE_LEAD.match(head).end()  # type: ignore[union-attr]  # an optional pattern always matches
+    hi = _DEGREE_TAIL.search(head, lo).start()  # type: ignore[union-attr]
+    if hi - lo < 2:
+        return None
+    return (Condition("other", head[lo:hi], c.start + lo, c.start + hi, unit_id=c.unit_id),
+            replace(c, text=c.text[starts[0]:], start=c.start + starts[0]))
 
 
 def distinctive(terms: Sequence[str], rules: Sequence[Rule]) -> list[str]:

@@ -49,7 +49,7 @@ _NO_STAKE = re.compile(r"没有股份|没有持股|不持股|没股份|零持股
 _FRAMING_AFTER = re.compile(r"^\s*(?:的)?(?:要求|年限|期限|门槛|requirement|rule|wait|能缩|可以缩|能不能缩|缩短|缩到|能减|减到|"
                             r"can be (?:cut|shortened)|be shortened|shortened|down to)", re.I)
 # ...and "再等两个月", "in another two months": a wait, not how long the visitor has done anything
-_FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it)?(?: to)?|cut(?: it)? to|"
+_FRAMING_BEFORE = re.compile(r"(?:缩短(?:为|到|至)?|缩到|减到|减少到|shorten(?:ed)?(?: it| the)?(?: to)?|cut(?: it)? to|cut the|"
                              r"down to|become|instead of(?: the)?|from(?: the)?|再(?:等|过|交|干)|还要等|"
                              r"wait(?: for)?(?: another)?|in another)\s*$", re.I)
 # After "一个月"/"a year": an amount or what is earned or paid in it
