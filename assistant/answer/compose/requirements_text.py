@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.compose.verdict_text import describe
+from assistant.answer.compose.verdict_text import describe, plain_number
 from assistant.types import AnswerLang, Requirements
 from ingest.eligibility.model import Condition, Rule
 
@@ -17,24 +17,18 @@ IN_FULL = {"zh": "以上摘自条文，完整条件以下方原文为准。", "e
 _MEMBER = {"zh": {"spouse": "配偶", "child": "子女"}, "en": {"spouse": "your spouse", "child": "your child"}}
 
 
-def _n(x: float | None) -> str:
-    if x is None:
-        return "?"
-    return str(int(x)) if x == int(x) else f"{x:g}"
-
-
 def _goal(rule: Rule, lang: AnswerLang) -> str:
     """What the rule grants, as something one wants: "由7年缩短为5年", "apply for a Shanghai hukou directly"."""
     o = rule.outcome
     if lang == "zh":
         if o.kind == "shorten":
-            return f"持证和社保年限由{_n(o.from_value)}年缩短为{_n(o.value)}年"
+            return f"持证和社保年限由{plain_number(o.from_value)}年缩短为{plain_number(o.value)}年"
         if o.kind == "direct_hukou":
             return "直接申办本市常住户口"
         if o.kind == "apply_hukou":
             return "申办本市常住户口"
         if o.kind == "points":
-            return f"积{_n(o.value)}分"
+            return f"积{plain_number(o.value)}分"
         if o.kind == "family":
             return f"{_MEMBER['zh'].get(rule.beneficiary or '', '家属')}随迁"
         if o.kind == "status":
@@ -43,13 +37,13 @@ def _goal(rule: Rule, lang: AnswerLang) -> str:
             return re.sub(r"^(?:可以|可)", "", o.text)
         return f"享受“{o.text}”"
     if o.kind == "shorten":
-        return f"have the {_n(o.from_value)} years (residence permit and social insurance) cut to {_n(o.value)}"
+        return f"have the {plain_number(o.from_value)} years (residence permit and social insurance) cut to {plain_number(o.value)}"
     if o.kind == "direct_hukou":
         return "apply for a Shanghai hukou directly"
     if o.kind == "apply_hukou":
         return "apply for a Shanghai hukou"
     if o.kind == "points":
-        return f"get {_n(o.value)} points"
+        return f"get {plain_number(o.value)} points"
     if o.kind == "family":
         return f"have {_MEMBER['en'].get(rule.beneficiary or '', 'a family member')} move their hukou with yours"
     if o.kind == "status":

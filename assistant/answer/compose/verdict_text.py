@@ -44,23 +44,23 @@ def _outcome_phrase(rule: Rule, lang: AnswerLang) -> str:
         if o.kind == "other" and re.match(r"(?:可以|可)?(?:申请|申办|办理|向)", o.text):
             return f"可以{re.sub(r'^(?:可以|可)', '', o.text)}"  # "申请住房公积金贷款": what is asked for, as said
         if o.kind == "shorten":
-            return f"持证和社保年限可由{_n(o.from_value)}年缩短为{_n(o.value)}年"
+            return f"持证和社保年限可由{plain_number(o.from_value)}年缩短为{plain_number(o.value)}年"
         if o.kind == "direct_hukou":
             return "可以直接申办本市常住户口"
         if o.kind == "apply_hukou":
             return "可以申办本市常住户口"
         if o.kind == "points":
-            return f"可积{_n(o.value)}分"
+            return f"可积{plain_number(o.value)}分"
         return f"可以享受“{o.text}”" + (f"（最高{format_quantity('amount', o.value, 'zh')}）" if o.value else "")
     if o.kind == "shorten":
-        return (f"the {_n(o.from_value)} years (residence permit and social insurance) become "
-                f"{_n(o.value)} years")
+        return (f"the {plain_number(o.from_value)} years (residence permit and social insurance) become "
+                f"{plain_number(o.value)} years")
     if o.kind == "direct_hukou":
         return "you can apply for a Shanghai hukou directly"
     if o.kind == "apply_hukou":
         return "you can apply for a Shanghai hukou"
     if o.kind == "points":
-        return f"you get {_n(o.value)} points"
+        return f"you get {plain_number(o.value)} points"
     cap = f" (up to {format_quantity('amount', o.value, 'en')})" if o.value else ""
     return f"you qualify for 「{o.text}」{cap}"
 
@@ -69,8 +69,8 @@ def _short(rule: Rule, lang: AnswerLang) -> str:
     """The outcome in a few words, for branches: "3年" / "3 years"."""
     o = rule.outcome
     if o.kind == "shorten":
-        return (f"可由{_n(o.from_value)}年缩短为{_n(o.value)}年" if lang == "zh"
-                else f"the {_n(o.from_value)} years become {_n(o.value)}")
+        return (f"可由{plain_number(o.from_value)}年缩短为{plain_number(o.value)}年" if lang == "zh"
+                else f"the {plain_number(o.from_value)} years become {plain_number(o.value)}")
     return _outcome_phrase(rule, lang)
 
 
@@ -168,13 +168,13 @@ def _not_phrase(rule: Rule, lang: AnswerLang) -> str:
     if o.kind == "status":
         return f"不属于“{o.text}”" if lang == "zh" else f"No, you don't count as 「{o.text}」"
     if lang == "zh":
-        return {"shorten": f"不能由{_n(o.from_value)}年缩短为{_n(o.value)}年", "direct_hukou": "不能直接申办本市常住户口",
-                "apply_hukou": "按这一条不能申办本市常住户口", "points": f"不能积{_n(o.value)}分"}.get(
+        return {"shorten": f"不能由{plain_number(o.from_value)}年缩短为{plain_number(o.value)}年", "direct_hukou": "不能直接申办本市常住户口",
+                "apply_hukou": "按这一条不能申办本市常住户口", "points": f"不能积{plain_number(o.value)}分"}.get(
             o.kind, f"不符合“{o.text}”的条件")
-    return {"shorten": f"No, the {_n(o.from_value)} years don't become {_n(o.value)}",
+    return {"shorten": f"No, the {plain_number(o.from_value)} years don't become {plain_number(o.value)}",
             "direct_hukou": "No, you can't apply for a Shanghai hukou directly",
             "apply_hukou": "No, not under this route to a Shanghai hukou",
-            "points": f"No, you don't get the {_n(o.value)} points"}.get(o.kind, f"No, you don't qualify for 「{o.text}」")
+            "points": f"No, you don't get the {plain_number(o.value)} points"}.get(o.kind, f"No, you don't qualify for 「{o.text}」")
 
 
 def verdict_line(v: Verdict, lang: AnswerLang) -> str:
@@ -215,7 +215,8 @@ def verdict_line(v: Verdict, lang: AnswerLang) -> str:
     return text
 
 
-def _n(x: float | None) -> str:
+def plain_number(x: float | None) -> str:
+    """3.0 → "3", 1.5 → "1.5"; "?" for no value."""
     if x is None:
         return "?"
     return str(int(x)) if x == int(x) else f"{x:g}"
