@@ -84,3 +84,26 @@ def test_kiosk_enter_sends_and_shows_the_verdict(browser, kiosk_server) -> None:
     _send_with_enter(page, NO_QUESTION, exchanges=1)
     _check_verdict(page, "不能", {"✓", "✗"}, ["10%"])
     screenshot(page, "kiosk-verdict")
+
+
+def test_kiosk_lists_the_conditions_asked_for(browser, kiosk_server) -> None:
+    """"留学生落户要什么条件": the line naming the outcome leads, the conditions are a list, the quotes follow."""
+    watch = open_page(browser, 1080, 1920)
+    page = watch.page
+    page.goto(kiosk_server.url + "/")
+    wait_ready(page)
+    _send_with_enter(page, "留学生落户要什么条件？", exchanges=1)
+    answer = _last_answer(page)
+    assert answer.locator(".pa-verdict").count() == 0  # nothing to judge: no verdict
+    assert answer.locator(".pa-lead").inner_text().startswith("申办本市常住户口")
+    items = answer.locator(".pa-requirements li").all_inner_texts()
+    assert len(items) >= 5 and any("合同有效期在2年及以上" in item for item in items)
+    order = answer.evaluate("""el => {
+        const l = el.querySelector('.pa-lead'), r = el.querySelector('.pa-requirements'),
+              q = el.querySelector('.pa-quote');
+        const before = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+        return {lr: before(l, r), rq: before(r, q)};
+    }""")
+    assert order == {"lr": True, "rq": True}, order
+    screenshot(page, "kiosk-conditions")
+    assert not watch.external_requests()
