@@ -65,9 +65,15 @@ def _op(text: str, q: Quantity, lo: int) -> tuple[Op | None, int, int]:
     return None, q.start, q.end
 
 
+# "国(境)外", "市(区)级": a bracket inside a word, which no condition starts after
+_INLINE_BRACKET = re.compile(r"[（(][\u4e00-\u9fff]{1,2}[)）]")
+
+
 def _back(text: str, pos: int, lo: int) -> int:
     """Start of the words a threshold is about: back to the previous delimiter."""
-    stops = [m.end() for m in _BACK_STOP.finditer(text, lo, pos)]
+    inline = [(m.start(), m.end()) for m in _INLINE_BRACKET.finditer(text, lo, pos)]
+    stops = [m.end() for m in _BACK_STOP.finditer(text, lo, pos)
+             if not any(a <= m.start() < b for a, b in inline)]
     return stops[-1] if stops else lo
 
 

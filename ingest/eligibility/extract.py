@@ -36,6 +36,7 @@ from ingest.eligibility.general import Waiver, bind_routes, waived_for
 from ingest.eligibility.locators import item_locator
 from ingest.eligibility.model import Outcome, Requirement, Rule
 from ingest.eligibility.outcomes import find_definition, find_outcome
+from ingest.eligibility.who_list import who_alternatives
 
 _MATERIALS = re.compile(r"^\s*(?:证明材料|申请材料|申办材料|所需材料|需提交)")
 # "同时符合下列条件", "符合下列条件之一", and the statutes' "有下列情形之一的" (any one of the items).
@@ -114,7 +115,7 @@ def extract_rules(units: Sequence) -> list[Rule]:
             conds = conditions_in(it)
             reqs = group(it, conds) if conds else [Requirement(((check_item(it),),))]
             if h.defines:
-                reqs = defined_requirements(it) or reqs
+                reqs = defined_requirements(_own_paragraph(it)) or reqs
             locator = item_locator(locators.get(it.unit_id, u.locator), it.text, it.start)  # type: ignore[attr-defined]
             rules.append(Rule(u.id, u.doc_title, locator, h.outcome, tuple(h.pre + reqs),  # type: ignore[attr-defined]
                               tuple(dict.fromkeys([u.id, it.unit_id]))))  # type: ignore[attr-defined]
@@ -206,7 +207,10 @@ def extract_rules(units: Sequence) -> list[Rule]:
                 continue
             region = Span(unit.id, text, s, outcome.start)
             reqs = group(region, conditions_in(region))
-            if outcome.kind == "other" and reqs:
+            listed = who_alternatives(region) if outcome.kind != "other" else None
+            if listed is not None:  # "A，B，或者C的留学人员，以及D的人员等，…可直接申办落户": one way each
+                reqs = listed
+            elif outcome.kind == "other" and reqs:
                 # "…年满十六周岁后，仍在…阶段就读的，继续予以供养": what it grants is no route of the kinds the
                 # verdict ranks, and its words are conditions as much as its figures
                 reqs = defined_requirements(region)
@@ -239,6 +243,14 @@ def proved_requirements(materials: Span, rule: Rule) -> list[Requirement]:
             found += group(proof, new)
             stated |= {(c.kind, c.op, c.value) for c in new}
     return found
+
+
+def _own_paragraph(item: Span) -> Span:
+    """An item without a paragraph that follows the list ("区人民政府可以根据本行政区的实际情况，规定…为临时救助
+    对象。"), which says who else may be added, not what this item requires."""
+    end = SENTENCE_END.search(item.text, item.start, item.end)
+    cut = item.text.find("\n", end.end(), item.end) if end else -1
+    return Span(item.unit_id, item.text, item.start, cut) if cut > 0 else item
 
 
 def _is_label(body: str) -> bool:

@@ -166,3 +166,11 @@ def test_a_question_that_does_not_ask_about_family_members_gets_no_verdict_on_th
         ("第六条", "引进人才已婚的，其配偶、未成年子女可以随同办理户口迁移手续。")]))
     question = "我老婆和孩子都在外地，我月收入1500元，能申请低保吗？"
     assert decide([question], merge_facts([question]), rules, []) is None
+
+
+def test_a_paragraph_after_a_definitions_list_is_no_part_of_its_last_item() -> None:
+    text = ("第十五条 应急帮扶对象，是指具有下列情形之一的家庭或者个人：\n（一）因水灾导致基本生活出现严重困难的本市户籍家庭；\n"
+            "（二）无固定住所的流浪人员。\n区人民政府可以根据本区的实际情况，规定遭遇其他特殊困难的个人为应急帮扶对象。")
+    rules = extract_rules(clause_units("某市帮扶条例", [("第十五条", text)]))
+    last = next(r for r in rules if r.locator.endswith("（二）"))
+    assert [c.text for c in last.conditions] == ["无固定住所的流浪人员"]

@@ -99,6 +99,17 @@ def _checked(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Cond
     return [replace(checked, condition=degree), described(qualifier, terms, facts)]
 
 
+def _measured(option: Sequence[CheckedCondition]) -> bool:
+    return any(x.status == "met" and x.fact is not None and x.fact.kind != "description" for x in option)
+
+
+def _only_worded(met: Sequence[CheckedCondition], options: Sequence[Sequence[CheckedCondition]]) -> bool:
+    """A way met only by words the question shares with it ("大学", "研究" of "…大学…担任副研究员…职务") beside
+    another way a stated fact meets in part (a doctorate, its university left to check): the fact is better
+    evidence, so that way is shown, with what it leaves to check."""
+    return not _measured(met) and any(_measured(o) and not any(x.status == "unmet" for x in o) for o in options)
+
+
 def about(rule: Rule, facts: Sequence[Fact]) -> list[Fact]:
     """The facts a rule is judged by: a family member's rule by what is said of that member (and the order of
     events), the applicant's rule by what is not said of a family member."""
@@ -123,8 +134,10 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
         option_status = ["unmet" if any(x.status == "unmet" for x in o) else
                          "met" if all(x.status == "met" for x in o) else "unknown" for o in options]
         measurable_unmet = any(s == "unmet" for s in option_status)
-        if "met" in option_status:
-            chosen, status = options[option_status.index("met")], "met"
+        met_at = [i for i, s in enumerate(option_status) if s == "met"]
+        first_met = next((i for i in met_at if _measured(options[i])), met_at[0] if met_at else None)
+        if first_met is not None and not _only_worded(options[first_met], options):
+            chosen, status = options[first_met], "met"
         elif "unknown" in option_status and not (
                 measurable_unmet and all(all(x.condition.kind == "other" for x in o)
                                          for o, s in zip(options, option_status, strict=True) if s == "unknown")):

@@ -18,6 +18,7 @@ _ALTERNATIVES = re.compile(r"[、，,]|或者|或")
 # What frames a degree's qualifier: "(在国(境))外…学习获得" before and after "高水平大学".
 _DEGREE_LEAD = re.compile(r"^(?:具有|取得|获得|在)?(?:国\s*[(（]境[)）]\s*外|境外|国外|外)?")
 _DEGREE_TAIL = re.compile(r"(?:学习)?(?:获得|取得)?的?$")
+_LONG = 24  # characters
 _BAR = re.compile(r"超出|超过|高于|低于|不足|达到|不少于|不低于|比例|标准")  # a comparison with a bar
 
 
@@ -32,10 +33,14 @@ def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> Chec
         says_none = re.search(rf"(?:无|没有|未|不|非)[\u4e00-\u9fff]{{0,3}}{re.escape(word)}", c.text)
         return CheckedCondition(c, "met" if says_none else "unmet", denied)
     matched = [t for t in terms if t in c.text and not any(t in w for f in denials for w in f.topics)]
-    if len(matched) >= 2:
+    # A long description ("在世界500强知名企业、跨国公司等担任高级管理、技术、科研职务") shares two words with
+    # many questions ("企业", "技术"); naming it takes one more.
+    long = len(c.text) > _LONG
+    if len(matched) >= (3 if long else 2):
         return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
     # A short condition the visitor names whole: "退休" is one of "离休、退休的"
-    whole = [t for t in matched if t in {a.strip().removesuffix("的") for a in _ALTERNATIVES.split(c.text)}]
+    whole = [t for t in matched if not long
+             and t in {a.strip().removesuffix("的") for a in _ALTERNATIVES.split(c.text)}]
     if whole:
         return CheckedCondition(c, "met", Fact("description", 1.0, whole[0]))
     if len(matched) == 1 and default_processor().words(c.text)[:1] == matched and _BAR.search(c.text, len(matched[0])):
