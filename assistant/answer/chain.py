@@ -26,7 +26,7 @@ from assistant.answer.eligibility.overview import requirements_asked
 from assistant.answer.eligibility.verdict import decide
 from assistant.answer.extractive import answer_language, build_extractive_answer
 from assistant.answer.llm import UnusableOutput, failure_notice
-from assistant.answer.llm_facts import flag_figures, verdict_notes
+from assistant.answer.llm_facts import flag_figures, requirements_notes, verdict_notes
 from assistant.answer.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang, distinctive_lines, echoes_prompt
 from assistant.answer.refused import department_of, refusal_answer
 from assistant.answer.state import AnswerState
@@ -216,7 +216,8 @@ class AnswerChain:
         human = self.prompts.render("answer", sources=sources, question=defang(state["question"]),
                                     standalone=defang(state["standalone"]), language=LANG_NAMES[lang],
                                     no_answer_token=NO_ANSWER_TOKEN,
-                                    verdict=[defang(line) for line in verdict_notes(state.get("verdict"), lang)])
+                                    verdict=[defang(line) for line in verdict_notes(state.get("verdict"), lang)],
+                                    listed=[defang(line) for line in requirements_notes(state.get("requirements"), lang)])
         return [SystemMessage(system), HumanMessage(human)]
 
     # --- public --------------------------------------------------------------------------------------
@@ -269,8 +270,8 @@ class AnswerChain:
             # A model that repeats its instructions (injected, or naive) must not show them to the visitor.
             raise UnusableOutput("prompt_echo")
         checked = verify_llm_answer(text, hits)
-        verdict = state.get("verdict")
-        flagged_text, wrong_figures = flag_figures(checked.text, verdict, state["lang"])
+        verdict, listed = state.get("verdict"), state.get("requirements")
+        flagged_text, wrong_figures = flag_figures(checked.text, verdict, state["lang"], listed)
         if checked.unverified and not any(c.verified and c.quote for c in checked.citations):
             # Every quote failed the check: nothing in this reply is known to be the policy's words.
             raise UnusableOutput("unverified")
@@ -279,12 +280,12 @@ class AnswerChain:
         lang = state["lang"]
         missing = unstated(asked_details(state["standalone"]), (c.quote for c in checked.citations if c.verified))
         weak = state["features"].known_coverage < HEDGE_COVERAGE
-        body = llm_answer_text(Findings(lang, cited, validity, verdict=verdict, uncovered=uncovered if weak else (),
-                                        missing=missing), flagged_text)
+        body = llm_answer_text(Findings(lang, cited, validity, verdict=verdict, requirements=listed,
+                                        uncovered=uncovered if weak else (), missing=missing), flagged_text)
         return Answer(answer=body, citations=checked.citations, refused=False, validity=validity, mode="llm",
                       unverified_quotes=checked.unverified + wrong_figures, standalone_query=state["standalone"],
                       timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing,
-                      verdict=verdict)
+                      verdict=verdict, requirements=listed)
 
 
 def _ms(t0: float) -> float:

@@ -1,17 +1,21 @@
 """The verdict handed to an LLM as checked facts, and the LLM's own figures checked against the rules.
 
 An LLM with the right clause in hand still gets thresholds wrong ("7年缩短为1年", "持股2%"). It is given the
-computed verdict and each condition's status, with locators, and any figure it states outside a quote that is
-neither a figure of the clauses the verdict rests on nor one of the visitor's own is marked as unverified,
-the way a quote that isn't in its source is.
+computed verdict and each condition's status, with locators — or, for a question that asks what the conditions
+are, the conditions read from the clause — and any figure it states outside a quote that is neither a figure of
+the clauses these rest on nor one of the visitor's own is marked as unverified, the way a quote that isn't in
+its source is.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from assistant.answer.compose import checklist, verdict_line
-from assistant.types import Verdict
+from assistant.answer.compose.requirements_text import requirements_lines
+from assistant.types import Requirements, Verdict
+from ingest.eligibility.model import Rule
 from ingest.eligibility.quantities import find_quantities
 
 _QUOTED = re.compile(r"「[^」]*」")
@@ -30,11 +34,18 @@ def verdict_notes(v: Verdict | None, lang: str) -> list[str]:
     return [verdict_line(v, lang) + where, *checklist(v, lang)]
 
 
-def allowed_values(v: Verdict) -> set[float]:
-    """Every figure the verdict's rules state (thresholds, outcomes, in months for years) and the facts'."""
-    out = {f.value for f in v.facts}
-    for check in v.checks:
-        rule = check.rule
+def requirements_notes(r: Requirements | None, lang: str) -> list[str]:
+    """The conditions of the rule a "what are the conditions" question asks, as lines for the prompt."""
+    if r is None:
+        return []
+    lines = requirements_lines(r, lang)
+    return [f"{lines[0]} ({r.rule.doc_title} {r.rule.locator})", *lines[1:]]
+
+
+def _rule_values(rules: Iterable[Rule]) -> set[float]:
+    """Every figure the rules state: thresholds, outcomes (years also in months)."""
+    out: set[float] = set()
+    for rule in rules:
         for c in rule.conditions:
             out |= {q.value for q in find_quantities(c.text)}
         for q in find_quantities(rule.outcome.text):
@@ -45,12 +56,23 @@ def allowed_values(v: Verdict) -> set[float]:
     return out
 
 
-def flag_figures(text: str, v: Verdict | None, lang: str) -> tuple[str, int]:
-    """The text with each figure outside 「」 that contradicts the rules marked, and how many were marked."""
-    if v is None:
+def allowed_values(v: Verdict) -> set[float]:
+    """Every figure the verdict's rules state (thresholds, outcomes, in months for years) and the facts'."""
+    return {f.value for f in v.facts} | _rule_values(c.rule for c in v.checks)
+
+
+def flag_figures(text: str, v: Verdict | None, lang: str, listed: Requirements | None = None) -> tuple[str, int]:
+    """The text with each figure outside 「」 that contradicts the rules marked, and how many were marked: the
+    verdict's rules, or the rule whose conditions were listed."""
+    if v is not None:
+        allowed = allowed_values(v)
+        outcomes = {x * 12 for c in v.checks for x in (c.rule.outcome.value,) if x is not None}
+    elif listed is not None:
+        rules = [listed.rule, *listed.alternatives]
+        allowed = _rule_values(rules)
+        outcomes = {x * 12 for r in rules for x in (r.outcome.value,) if x is not None}
+    else:
         return text, 0
-    allowed = allowed_values(v)
-    outcomes = {x * 12 for c in v.checks for x in (c.rule.outcome.value,) if x is not None}
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     bad = []
     for q in find_quantities(text):

@@ -17,8 +17,10 @@ import jinja2
 PROMPT_NAMES = ("system", "condense", "answer", "refusal")
 NO_ANSWER_TOKEN = "NO_ANSWER"
 # Our own delimiter tags: visitor or document text must not be able to close or open them.
-_TAGS = re.compile(r"<\s*/?\s*(?:question|sources?|history)\b[^>]*>", re.IGNORECASE)
-_TAG_OPENINGS = re.compile(r"<\s*/?\s*(?:sources?|question|history)\b", re.IGNORECASE)
+_TAGS = re.compile(r"<\s*/?\s*(?:question|sources?|history|checked_verdict|listed_conditions)\b[^>]*>",
+                   re.IGNORECASE)
+_TAG_OPENINGS = re.compile(r"<\s*/?\s*(?:sources?|question|history|checked_verdict|listed_conditions)\b",
+                           re.IGNORECASE)
 
 
 class PromptError(ValueError):

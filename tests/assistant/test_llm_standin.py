@@ -183,3 +183,26 @@ def test_llm_figures_that_contradict_the_rules_are_flagged(indexed_settings, sta
     assert llm_part.count("〔未能核实：与所引条款不符〕") == 2
     assert "1年〔未能核实" in llm_part and "2%〔未能核实" in llm_part and "7年〔" not in llm_part
     assert answer.unverified_quotes == 2
+
+
+CONDITIONS_QUESTION = "留学生落户要什么条件？"
+
+
+def test_llm_gets_the_conditions_asked_for_and_they_lead_the_answer(indexed_settings, standin) -> None:
+    answer = _final(list(_assistant(indexed_settings, standin).stream(CONDITIONS_QUESTION)))
+    prompt = standin.received[-1][-1]["content"]
+    listed = prompt.split("<listed_conditions>")[1].split("</listed_conditions>")[0]
+    assert "条件主要有" in listed and "留学回国人员申办上海常住户口实施细则" in listed  # the rule, with its policy
+    assert "• " in listed and "回国后2年内" in listed  # its conditions, in the clause's words
+    assert "<checked_verdict>" not in prompt  # no facts, no verdict
+    assert answer.mode == "llm" and answer.verdict is None and answer.requirements is not None
+    assert answer.answer.startswith(listed.strip().split(" (")[0])  # the list leads, as offline
+    assert answer.to_json()["requirements"]["locator"] == answer.requirements.rule.locator
+
+
+def test_llm_figures_beside_a_conditions_list_are_checked_against_its_rule(indexed_settings, standin) -> None:
+    standin.mode = "wrong_figure"
+    answer = _final(list(_assistant(indexed_settings, standin).stream(CONDITIONS_QUESTION)))
+    llm_part = answer.answer.split("（stand-in LLM）")[0]
+    assert answer.mode == "llm" and answer.requirements is not None
+    assert "2%〔未能核实" in llm_part and answer.unverified_quotes >= 1  # no condition of that rule is 2%

@@ -157,10 +157,12 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
 
 
 def llm_answer_text(f: Findings, checked_text: str) -> str:
-    """An LLM's checked reply framed as offline answers are: the verdict and its checklist first (or what the
-    policies don't say), then the reply, then each cited policy's status."""
+    """An LLM's checked reply framed as offline answers are: the verdict and its checklist first, or the
+    conditions asked for (or what the policies don't say), then the reply, then each cited policy's status."""
     status = "\n".join(f"《{v.doc_title}》 · {validity_label(v, f.lang)}" for v in f.validity)
     body = f"{checked_text}\n\n{status}" if status else checked_text
     if f.verdict is not None:
         return "\n".join([verdict_lead(f.verdict, f.validity, f.lang), *checklist(f.verdict, f.lang)]) + "\n" + body
+    if f.requirements is not None and not f.missing:
+        return "\n".join(requirements_lines(f.requirements, f.lang)) + "\n" + body
     return uncovered_line(f.lang, f.uncovered) + missing_detail_line(f.lang, f.missing) + body
