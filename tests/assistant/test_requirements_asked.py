@@ -127,3 +127,22 @@ def test_the_pipeline_lists_nothing_for_a_thing_no_policy_uses_nor_for_a_verdict
     assert assistant.ask("公租房需要什么条件？").to_json()["requirements"] is None
     judged = assistant.ask("我博士毕业，在国外读的，能直接落户吗？需要什么条件？")
     assert judged.verdict is not None and judged.requirements is None
+
+
+def test_a_list_of_ways_to_qualify_is_listed_way_by_way_with_what_binds_them_all() -> None:
+    text = ("第六条 在境外知名高校担任讲师及以上职务，在全球200强企业担任中层管理职务，或者经本区认定为紧缺人才的海归人员，"
+            "以及在境外知名高校获得博士学位的人员等，全职来本区工作并缴纳社会保险费满3个月后可直接申办落户。")
+    units = clause_units(TITLE, [("第六条", text)])
+    hits = [SearchHit(id=u.id, doc_id=u.doc_id, doc_title=TITLE, locator=u.locator, text=u.text, score=1.0)
+            for u in units]
+    rules = extract_rules(units)
+    asked = requirements_asked("海归直接落户要什么条件？", rules, hits)
+    assert asked is not None
+    lines = requirements_lines(asked, "zh")
+    assert lines[0] == "直接申办本市常住户口，符合以下任一情形即可（第六条）："
+    assert lines[1:5] == ["• 在境外知名高校担任讲师及以上职务", "• 在全球200强企业担任中层管理职务",
+                          "• 经本区认定为紧缺人才", "• 在境外知名高校获得博士学位"]
+    assert lines[5] == "• 并且都须：缴纳社会保险费满3个月"
+    english = requirements_lines(asked, "en")
+    assert english[0] == "To apply for a Shanghai hukou directly, any one of these is enough (第六条):"
+    assert english[5].startswith("• and in every case: social insurance at least 3 months")

@@ -105,7 +105,36 @@ def requirements_lines(asked: Requirements, lang: AnswerLang) -> list[str]:
     return _alternatives(asked, lang) if asked.alternatives else _requirements(asked, lang)
 
 
+_MANY_WAYS = 3  # a requirement with this many options reads better as a list of ways than as one line
+
+
+def _ways(asked: Requirements, lang: AnswerLang) -> list[str] | None:
+    """A rule whose one requirement lists several ways to qualify ("…担任…职务，…或者经…认定为高层次人才的留学人员，
+    以及…获得博士学位的人员等"): each way on a line, then what binds every way."""
+    rule = asked.rule
+    groups = _groups(rule)
+    ways = [g for g in groups if len(g) >= _MANY_WAYS]
+    if rule.general or len(ways) != 1:
+        return None
+    goal, where = _goal(rule, lang), rule.locator
+    also = [("，" if lang == "zh" else " and ").join(_option(o, lang) for o in g) for g in groups if g is not ways[0]]
+    if lang == "zh":
+        head = f"{goal}，符合以下任一情形即可（{where}）："
+        tail = [f"并且都须：{'；'.join(also)}"] if also else []
+        tail += [f"并且都须符合{rule.inherited_from}规定的基本条件"] if rule.inherited_from else []
+    else:
+        head = f"To {goal}, any one of these is enough ({where}):"
+        tail = [f"and in every case: {'; '.join(also)}"] if also else []
+        tail += [f"and in every case, the general requirements of {rule.inherited_from}"] if rule.inherited_from else []
+    lines = [_option(o, lang) for o in ways[0]] + tail
+    return [head, *(f"{BULLET} {line}" for line in lines if line), *_other_routes(asked.other_routes, lang),
+            IN_FULL[lang]]
+
+
 def _requirements(asked: Requirements, lang: AnswerLang) -> list[str]:
+    listed = _ways(asked, lang)
+    if listed is not None:
+        return listed
     rule = asked.rule
     goal, where = _goal(rule, lang), rule.locator
     groups = _groups(rule)
