@@ -149,7 +149,7 @@ class AnswerChain:
             return idx.units[idx.by_id[uid]].doc_id if uid in idx.by_id else None
 
         rules += named_definitions(idx.rules.rules, doc_of, answering, terms, rules)
-        verdict = decide(asked, facts, rules, terms) if facts or terms else None
+        verdict = decide(asked, facts, rules, terms, idx.rules.rules) if facts or terms else None
         if verdict is not None:
             verdict = replace(verdict, checked_rules=idx.checked_rules)
         # No verdict: a question asking what the conditions are gets the rule they are asked of, listed.

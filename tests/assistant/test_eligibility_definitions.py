@@ -174,3 +174,12 @@ def test_a_paragraph_after_a_definitions_list_is_no_part_of_its_last_item() -> N
     rules = extract_rules(clause_units("某市帮扶条例", [("第十五条", text)]))
     last = next(r for r in rules if r.locator.endswith("（二）"))
     assert [c.text for c in last.conditions] == ["无固定住所的流浪人员"]
+
+
+def test_naming_what_a_condition_measures_leaves_a_bar_set_elsewhere_to_decide() -> None:
+    text = ("第十六条 大病支出家庭，是指家庭年医疗费用支出在家庭年可支配收入中的占比达到或者超过规定比例的本市户籍家庭。")
+    rules = extract_rules(clause_units("某市帮扶条例", [("第十六条", text)]))
+    question = "我们家都是本市户口，一年医疗费自己花了七万多，收入十五万，算不算大病支出家庭？"
+    v = decide([question], merge_facts([question]), rules, ["医疗", "医疗费", "大病", "支出", "家庭"])
+    assert v is not None and v.outcome == "depends"  # the share is the visitor's to work out against 规定比例
+    assert "规定比例" in verdict_line(v, "zh")

@@ -279,3 +279,11 @@ def test_a_district_prize_fails_the_national_or_provincial_bar_the_lower_of_two_
     v = _ask([rule], "我有技师证，得过区里技能比赛一等奖，能落户吗？")
     assert v.outcome == "no"
     assert "✗ 获得国家及省部级以上技能竞赛奖励（您：区里技能比赛一等奖）" in checklist(v, "zh")
+
+
+def test_a_question_that_names_no_route_is_judged_only_by_rules_several_of_its_facts_bear_on() -> None:
+    # "五年" meets "在企业连续工作满1年", but the question is about school, which no rule here grants
+    assert _ask(RULES, "我在本市工作五年了，孩子能在这里上学吗？", ("本市", "工作", "5年", "孩子", "上学")) is None
+    assert _ask(RULES, "工作满3年了，能申请人才公寓吗？", ("工作", "3年", "申请", "人才", "公寓")) is None
+    verdict = _ask(RULES, "首轮拿了一千二百万，我持股16%，干了三年多，符合条件吗？", ("首轮", "持股", "符合", "条件"))
+    assert verdict is not None and verdict.outcome == "yes" and verdict.main.rule.outcome.kind == "direct_hukou"

@@ -64,3 +64,11 @@ def test_a_long_description_is_not_met_by_two_common_words() -> None:
     question = "我在一家企业做技术，硕士，全职来本区工作，能直接落户吗？"
     verdict = decide([question], merge_facts([question]), rules, ["企业", "技术", "硕士"])
     assert verdict is None or verdict.outcome != "yes"
+
+
+def test_a_long_description_that_is_the_only_way_is_met_by_two_of_its_words() -> None:
+    rules = _rules("符合下列条件之一的，可以申办本市常住户口：\n1.本区文化艺术、体育、传统医学及其他特殊行业紧缺急需的专门人才。"
+                   "\n2.获得省部级及以上科技奖励的主要完成人。")
+    question = "我女儿学中医，在特殊行业工作，能落户吗？"
+    verdict = decide([question], merge_facts([question]), rules, ["女儿", "中医", "特殊", "行业", "落户"])
+    assert verdict is not None and verdict.outcome == "yes"

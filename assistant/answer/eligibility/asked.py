@@ -68,6 +68,43 @@ def asked_kind(question: str) -> str:
     return "any"
 
 
+# Words of any application ("申请…", "可以办理…"): naming one says nothing about which outcome is asked for.
+# Nor does the city every indexed policy is about.
+PROCEDURAL = frozenset({"申请", "申办", "办理", "可以", "享受", "给予", "获得", "条件", "要求", "需要", "满足", "符合",
+                        "本市", "上海"})
+
+
+_HUKOU = dict(ASKS)["hukou"]
+_FEW_RULES = 5  # a word in the worded conditions of at most this many of the index's rules names a route
+
+
+def _worded(r: Rule) -> str:
+    return " ".join(c.text for c in r.conditions if c.kind in ("role", "credential", "other"))
+
+
+def _measured(r: Rule) -> str:
+    return " ".join(c.text for c in r.conditions if c.kind not in ("role", "credential", "other"))
+
+
+def named_routes(rules: Sequence[Rule], terms: Sequence[str], every_rule: Sequence[Rule] = ()) -> list[Rule]:
+    """The rules whose route the question's words name: what the rule grants ("公积金" of "…申请提取本人住房公积金
+    账户内的存储余额", "低保" of "最低生活保障家庭" by its expansion), or who it is for — a condition that measures
+    nothing, in words few of the index's rules use ("团队核心成员", "特殊才能"; not "人才", which most talent routes
+    use), or a term the index defines inside a threshold ("最低生活保障边缘家庭" of "…边缘家庭中六十周岁以上"; not
+    "工作" of "在企业连续工作满2年"). For a question that asks about no kind of outcome, a hukou word only says
+    where the visitor's hukou is ("我是外地户口")."""
+    index = every_rule or rules
+    words = [t for t in terms if len(t) >= 2 and t not in PROCEDURAL and not _HUKOU.search(t)
+             and not any(ch.isdigit() for ch in t)]  # "5年" is the visitor's figure, not a route's name
+    worded = {id(r): _worded(r) for r in index}
+    limit = min(_FEW_RULES, len(index) // 2)  # and at most half of a small index's
+    few = [t for t in words if sum(t in text for text in worded.values()) <= limit]
+    defined = [r.outcome.text for r in index if r.outcome.kind == "status"]
+    terms_defined = [t for t in words if any(t in d for d in defined)]
+    return [r for r in rules if any(t in r.outcome.text for t in words) or any(t in _worded(r) for t in few)
+            or any(t in _measured(r) for t in terms_defined)]
+
+
 def named_share(rule: Rule, terms: Sequence[str]) -> float:
     """How much of a defined term the question names: 低保 (→ 最低生活保障) names most of 最低生活保障家庭, less of
     最低生活保障边缘家庭; 0 for outcomes that are not a defined term."""

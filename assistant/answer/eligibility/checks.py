@@ -41,9 +41,9 @@ def matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts: 
 
 
 def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
-           terms: Sequence[str] = (), strict: bool = False) -> CheckedCondition:
+           terms: Sequence[str] = (), strict: bool = False, one_of_several: bool = False) -> CheckedCondition:
     if c.kind == "other":
-        return CheckedCondition(c, "unknown") if strict else described(c, terms, facts)
+        return CheckedCondition(c, "unknown") if strict else described(c, terms, facts, one_of_several)
     if c.kind == "role":
         stated = [f for f in facts if f.kind == "role"]
         same = [f for f in stated if f.level == c.level]
@@ -89,9 +89,10 @@ def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condit
 
 
 def _checked(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition], terms: Sequence[str],
-             strict: bool) -> list[CheckedCondition]:
-    """A condition checked; a degree's qualifier ("高水平大学") checked beside it, as words the visitor may name."""
-    checked = _check(c, facts, rule_conditions, terms, strict)
+             strict: bool, one_of_several: bool = False) -> list[CheckedCondition]:
+    """A condition checked; a degree's qualifier ("高水平大学") checked beside it, as words the visitor may name.
+    `one_of_several`: the condition is one of several ways to meet a requirement."""
+    checked = _check(c, facts, rule_conditions, terms, strict, one_of_several)
     split = degree_qualifier(c) if checked.status == "met" and not strict else None
     if split is None:
         return [checked]
@@ -129,7 +130,9 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
     used: set[int] = set()
     own = len(rule.requirements)
     for n, req in enumerate((*rule.requirements, *rule.inherited)):
-        options = [[x for c in option for x in _checked(c, facts, everything, terms, strict=n >= own)]
+        several = len(req.options) > 1
+        options = [[x for c in option for x in _checked(c, facts, everything, terms, strict=n >= own,
+                                                        one_of_several=several)]
                    for option in req.options]
         option_status = ["unmet" if any(x.status == "unmet" for x in o) else
                          "met" if all(x.status == "met" for x in o) else "unknown" for o in options]

@@ -19,13 +19,16 @@ _ALTERNATIVES = re.compile(r"[、，,]|或者|或")
 _DEGREE_LEAD = re.compile(r"^(?:具有|取得|获得|在)?(?:国\s*[(（]境[)）]\s*外|境外|国外|外)?")
 _DEGREE_TAIL = re.compile(r"(?:学习)?(?:获得|取得)?的?$")
 _LONG = 24  # characters
+# A bar the clause doesn't state: "达到或者超过规定比例", "低于本市最低生活保障标准"
+_SET_ELSEWHERE = re.compile(r"(?:达到|超过|超出|高于|低于|不足|不超过|不低于)[^，,。；;]{0,20}?(?:规定比例|规定标准|标准)")
 _BAR = re.compile(r"超出|超过|高于|低于|不足|达到|不少于|不低于|比例|标准")  # a comparison with a bar
 
 
-def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> CheckedCondition:
+def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact], one_of_several: bool = False) -> CheckedCondition:
     """A condition with nothing to measure ("本市传统医学等特殊行业紧缺急需的专门人才") is met as described when the
     visitor names it in at least two of its distinctive words ("传统" and "医学"), and unmet when the visitor
-    says it is not so ("没上市" against "企业…挂牌上市")."""
+    says it is not so ("没上市" against "企业…挂牌上市"). A long description that is one of several ways to
+    qualify takes three: a visitor's words easily touch one of a list of posts."""
     denials = [f for f in facts if f.kind == "description" and f.negated]
     denied = next((f for f in denials if any(w in c.text for w in f.topics)), None)
     if denied is not None:  # "没犯罪记录" meets "无刑事犯罪记录", "没上市" fails "挂牌上市"
@@ -33,10 +36,15 @@ def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact]) -> Chec
         says_none = re.search(rf"(?:无|没有|未|不|非)[\u4e00-\u9fff]{{0,3}}{re.escape(word)}", c.text)
         return CheckedCondition(c, "met" if says_none else "unmet", denied)
     matched = [t for t in terms if t in c.text and not any(t in w for f in denials for w in f.topics)]
-    # A long description ("在世界500强知名企业、跨国公司等担任高级管理、技术、科研职务") shares two words with
-    # many questions ("企业", "技术"); naming it takes one more.
-    long = len(c.text) > _LONG
+    # One of a list of long descriptions ("在世界500强知名企业、跨国公司等担任高级管理、技术、科研职务", "在国(境)外
+    # 高水平大学…担任相当于副教授…职务") shares two words with many questions ("企业", "技术"; "大学", "水平");
+    # naming it takes one more.
+    long = one_of_several and len(c.text) > _LONG
     if len(matched) >= (3 if long else 2):
+        if _SET_ELSEWHERE.search(c.text):
+            # "家庭年医疗费用支出…达到或者超过规定比例" named by "医疗费": what it measures, not the bar, which the
+            # text leaves to another rule; the answer turns on it
+            return CheckedCondition(c, "unknown", Fact("description", 1.0, "、".join(matched), unsure=True))
         return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
     # A short condition the visitor names whole: "退休" is one of "离休、退休的"
     whole = [t for t in matched if not long

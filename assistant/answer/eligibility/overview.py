@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from assistant.answer.eligibility.asked import FAMILIES, asked_kind, named_share
+from assistant.answer.eligibility.asked import FAMILIES, PROCEDURAL, asked_kind, named_share
 from assistant.query.asked_form import asks_conditions
 from assistant.types import Requirements, SearchHit
 from ingest.eligibility.model import Rule
 from ingest.eligibility.vocabulary import relations_in
 
-# Words of any application ("申请…", "可以办理…"): naming one says nothing about which outcome is asked for.
-_PROCEDURAL = frozenset({"申请", "申办", "办理", "可以", "享受", "给予", "获得", "条件", "要求", "需要", "满足", "符合"})
 # Routes to one outcome listed one per line when there are at most this many, their conditions this long in all.
 MAX_ALTERNATIVES = 9
 MAX_ALTERNATIVES_CHARS = 400
@@ -40,7 +38,7 @@ def requirements_asked(question: str, rules: Sequence[Rule], hits: Sequence[Sear
     asked = asked_kind(question)
     family = FAMILIES.get(asked)
     relations = {relation for _, _, relation in relations_in(question)} if asked == "family" else set()
-    words = {t for t in terms if len(t) >= 2 and t not in _PROCEDURAL}
+    words = {t for t in terms if len(t) >= 2 and t not in PROCEDURAL}
 
     def named_in(text: str) -> int:
         return sum(t in text for t in words)

@@ -15,7 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer.eligibility.asked import FAMILIES, YES_NO, asked_kind, asked_years, named_share
+from assistant.answer.eligibility.asked import (
+    FAMILIES,
+    YES_NO,
+    asked_kind,
+    asked_years,
+    named_routes,
+    named_share,
+)
 from assistant.answer.eligibility.checks import check_rule, matches
 from assistant.answer.eligibility.described import distinctive
 from assistant.answer.eligibility.facts import one_round
@@ -24,6 +31,7 @@ from assistant.types import Branch, Fact, RuleCheck, Verdict, VerdictOutcome
 from ingest.eligibility.model import Rule
 from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, relations_in
 
+_SEVERAL_FACTS = 2
 OTHERWISE = "otherwise"  # the reading of a branch where what the verdict turns on is not so
 
 
@@ -109,13 +117,15 @@ def _branch(reading: str | None, facts: Sequence[Fact], rules: Sequence[Rule], f
 
 
 def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule],
-           terms: Sequence[str] = ()) -> Verdict | None:
+           terms: Sequence[str] = (), every_rule: Sequence[Rule] = ()) -> Verdict | None:
     """The verdict for these facts over these rules, or None when the facts bear on none of them.
-    `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked."""
+    `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked.
+    `terms`: the question's words (as retrieval expands them); `every_rule`: the index's rules, which tell a
+    word that names a route from one many thresholds share."""
     if not rules:
         return None
     named_shares = {id(r): named_share(r, terms) for r in rules}
-    terms = distinctive(terms, rules)
+    asked_terms, terms = terms, distinctive(terms, rules)
     measured = any(f.kind not in ("role", "description") for f in facts)
     if not measured and (not any(YES_NO.search(q) for q in questions) or (
             asks_conditions(questions[-1]) and all(f.kind == "role" for f in facts))):
@@ -124,6 +134,11 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     if not facts and not terms:
         return None
     asked = next((k for k in map(asked_kind, reversed(questions)) if k != "any"), "any")
+    if asked == "any" and asked_terms:
+        # A question that names no route is judged only by rules that several of its facts bear on ("首轮1200万，
+        # 持股12%，干了两年多，符合条件吗"): "孩子能在上海上学吗"'s "五年" is no reason to judge a hukou route.
+        named = named_routes(rules, asked_terms, every_rule)
+        rules = [r for r in rules if r in named or check_rule(r, facts, terms).facts_used >= _SEVERAL_FACTS]
     if asked != "family":
         rules = [r for r in rules if r.beneficiary is None]  # a question that doesn't ask about 随迁 gets no 随迁 verdict
     family = FAMILIES.get(asked, {r.outcome.kind for r in rules})
