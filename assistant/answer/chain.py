@@ -196,8 +196,9 @@ class AnswerChain:
         hits = state["hits"]
         requirements = state.get("requirements")
         if requirements is not None and all(h.id != requirements.rule.unit_id for h in hits):
-            # The listed conditions are quoted, though their clause ranked just below the units quoted otherwise.
-            hits = [*hits, *(h for h in state["rule_hits"] if h.id == requirements.rule.unit_id)]
+            # The listed conditions are quoted, though their clause ranked below the units quoted otherwise.
+            below = next((h for h in state["rule_hits"] if h.id == requirements.rule.unit_id), None)
+            hits = [*hits, *filter(None, [below or self.retriever.unit_hit(requirements.rule.unit_id)])]
         answer = build_extractive_answer(state["question"], hits, state["expanded"],
                                          self.settings.effective_today(), notice=notice,
                                          standalone_query=state["standalone"],

@@ -256,6 +256,11 @@ class HybridRetriever:
                 fused[uid] = fused.get(uid, 0.0) + weight / (w.rrf_k + rank)
         return sorted(fused.items(), key=lambda kv: (-kv[1], by_id.get(kv[0], 0)))
 
+    def unit_hit(self, uid: str) -> SearchHit | None:
+        """An indexed unit as a hit (score 0), for a clause an answer rests on that the search ranked lower."""
+        idx = self.index
+        return self._hit(idx, uid, 0.0) if uid in idx.by_id else None
+
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
         """Best-first units for a question (any language). Empty question or empty index -> []."""
         idx = self.index  # one snapshot for the whole search, even if refresh() swaps it meanwhile

@@ -146,3 +146,17 @@ def test_a_list_of_ways_to_qualify_is_listed_way_by_way_with_what_binds_them_all
     english = requirements_lines(asked, "en")
     assert english[0] == "To apply for a Shanghai hukou directly, any one of these is enough (第六条):"
     assert english[5].startswith("• and in every case: social insurance at least 3 months")
+
+
+def test_a_route_of_the_kind_asked_is_listed_though_only_the_general_list_was_retrieved() -> None:
+    general_only = [h for h in HITS if h.locator == "第三条"]
+    asked = requirements_asked("海外人才直接落户要什么条件？", RULES, general_only, RULES, ["海外人才", "直接", "常住户口"],
+                               lambda uid: next(u.doc_id for u in UNITS if u.id == uid))
+    assert asked is not None and asked.rule.outcome.kind == "direct_hukou" and asked.rule.locator == "第四条（一）"
+
+
+def test_the_pipeline_quotes_the_clause_of_the_listed_route(assistant: PolicyAssistant) -> None:
+    answer = assistant.ask("What are the requirements for a returnee to get a Shanghai hukou directly?")
+    assert answer.requirements is not None and answer.requirements.rule.locator == "第四条（一）"
+    assert answer.answer.startswith("To apply for a Shanghai hukou directly, any one of these is enough (第四条（一）)")
+    assert any(c.locator == "第四条" and c.verified and "副教授" in c.quote for c in answer.citations)

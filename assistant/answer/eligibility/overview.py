@@ -52,13 +52,23 @@ def requirements_asked(question: str, rules: Sequence[Rule], hits: Sequence[Sear
     if not candidates:
         return None
     first = min(candidates, key=lambda r: rank[r.unit_id])
+    if family is not None and asked != "hukou" and doc_of is not None and not any(of_kind(r) for r in candidates):
+        # "…get a Shanghai hukou directly?" retrieved the document's general list, not its direct route: the
+        # document's rules of the kind asked stand after what was retrieved
+        document = doc_of(first.unit_id)
+        unranked = [r for r in every_rule if of_kind(r) and doc_of(r.unit_id) == document and r.unit_id not in rank]
+        rank |= {r.unit_id: len(hits) for r in unranked}
+        candidates += unranked
     same_document = [r for r in candidates if r.doc_title == first.doc_title]
     general = [r for r in same_document if r.general]
     if general and asked == "hukou":
         chosen = min(general, key=lambda r: (-named_in(r.outcome.text), rank[r.unit_id], r.outcome.start))
     else:
-        chosen = min(same_document, key=lambda r: (-named_in(r.outcome.text), -named_share(r, terms), rank[r.unit_id],
-                                                    -named_in(" ".join(c.text for c in r.conditions)), r.outcome.start))
+        # A rule of the kind asked before a general list that names the question's words ("directly" asks for 第四条（一）,
+        # not for what every applicant must meet)
+        chosen = min(same_document, key=lambda r: (not of_kind(r), -named_in(r.outcome.text), -named_share(r, terms),
+                                                    rank[r.unit_id], -named_in(" ".join(c.text for c in r.conditions)),
+                                                    r.outcome.start))
         if (asked == "any" or chosen.outcome.kind in ("other", "status")) and not named_in(chosen.outcome.text):
             # Nothing says which outcome is asked about (or only "a benefit"), and this one names none of the
             # question's words: "申请补贴" is not answered with the grounds for 提取.
