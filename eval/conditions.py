@@ -1,6 +1,7 @@
-"""Questions that ask what the conditions are: is the right rule listed, in its own words?
+"""Questions that ask what the conditions are, or whether something is possible at all: is the right rule listed,
+in its own words?
 
-    python -m eval.conditions [--set dev|holdout] [--data-dir DIR] [--show]
+    python -m eval.conditions [--set dev|holdout|yesno-dev|yesno-holdout] [--data-dir DIR] [--show]
 
 Over `eval/data/conditions_{dev,holdout}.jsonl` — visitor questions ("留学生落户要满足哪些条件？", "What are the requirements
 for my kid to move their hukou with me?"), written without looking at the code, over the compilation and the
@@ -12,7 +13,11 @@ both (`eval.regulations.index_settings`). Reported by language:
   share of the answered ones);
 - verbatim: of the answered ones, every condition of the rule is a span of a unit the answer quotes.
 Also printed: the median and p95 of `ask` over the set, each question asked once.
-The hold-out is kept out of all tuning: it is scored, never read while changing the code; dev is looked at.
+`yesno_{dev,holdout}.jsonl` hold questions that ask whether something is possible, with no facts of the visitor's
+("公积金可以用来付房租吗？", "Can I take money out of my housing fund if I leave China for good?"), scored the same way;
+their questions about things no indexed policy grants (no gold document) count apart: how many got a list or a
+verdict anyway.
+The hold-outs are kept out of all tuning: they are scored, never read while changing the code; dev is looked at.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from pathlib import Path
 
 from eval.questions import EVAL_DATA
 
-SETS = {"dev": EVAL_DATA / "conditions_dev.jsonl", "holdout": EVAL_DATA / "conditions_holdout.jsonl"}
+SETS = {"dev": EVAL_DATA / "conditions_dev.jsonl", "holdout": EVAL_DATA / "conditions_holdout.jsonl",
+        "yesno-dev": EVAL_DATA / "yesno_dev.jsonl", "yesno-holdout": EVAL_DATA / "yesno_holdout.jsonl"}
 LANGS = ("zh", "en", "mixed")
 
 
@@ -68,11 +74,18 @@ def conditions_report(settings, path: Path, show: bool = False) -> dict:
     shown: list[str] = []
     assistant.ask("预热")  # the model's first call is not a visitor's
     times: list[float] = []
+    uncovered: list[bool] = []
     for q in load_questions(path):
         t0 = time.perf_counter()
         answer = assistant.ask(q["question"])
         times.append((time.perf_counter() - t0) * 1000)
         scored = score_answer(q, answer)
+        if q["doc"] is None:  # nothing indexed grants it: any list or verdict is one too many
+            uncovered.append(scored["listed"])
+            if show and scored["listed"]:
+                shown.append(f"- {q['id']} [{q['lang']}] (covered by nothing) {q['question']} → "
+                             f"{answer.answer.splitlines()[0][:120]}")
+            continue
         by_lang[q["lang"]].append(scored)
         by_lang["all"].append(scored)
         if show and not scored["right"]:
@@ -85,7 +98,8 @@ def conditions_report(settings, path: Path, show: bool = False) -> dict:
                       "precision": sum(x["right"] for x in xs) / max(1, listed),
                       "verbatim": sum(x["verbatim"] for x in xs) / max(1, listed)}
     times.sort()
-    return {"rows": rows, "misses": shown, "ask_ms": (statistics.median(times), times[int(len(times) * 0.95)])}
+    return {"rows": rows, "misses": shown, "ask_ms": (statistics.median(times), times[int(len(times) * 0.95)]),
+            "uncovered": (sum(uncovered), len(uncovered))}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if r:
             sys.stdout.write(f"{lang:>5}: n={r['n']:>3} answered {r['listed']:.3f}  right {r['right']:.3f}  "
                              f"right of answered {r['precision']:.3f}  verbatim {r['verbatim']:.3f}\n")
+    listed_anyway, uncovered = report["uncovered"]
+    if uncovered:
+        sys.stdout.write(f"covered by no indexed policy: {listed_anyway} of {uncovered} got a list or a verdict\n")
     median, p95 = report["ask_ms"]
     sys.stdout.write(f"ask, each question once (its query embedding a cache miss): median {median:.1f} ms, "
                      f"p95 {p95:.1f} ms\n")
