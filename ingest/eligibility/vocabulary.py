@@ -35,6 +35,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "unemployment": ("失业", "unemployed", "out of work", "jobless", "lost my job"),
     "rent": ("租金", "房租", "租房", "rent"),
     "area": ("面积", "平方米", "area", "square met"),
+    "marriage": ("结婚", "婚姻", "领证", "married", "marriage", "wedding"),
 }
 
 QUALIFIERS: dict[str, tuple[str, ...]] = {

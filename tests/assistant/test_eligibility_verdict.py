@@ -287,3 +287,31 @@ def test_a_question_that_names_no_route_is_judged_only_by_rules_several_of_its_f
     assert _ask(RULES, "工作满3年了，能申请人才公寓吗？", ("工作", "3年", "申请", "人才", "公寓")) is None
     verdict = _ask(RULES, "首轮拿了一千二百万，我持股16%，干了三年多，符合条件吗？", ("首轮", "持股", "符合", "条件"))
     assert verdict is not None and verdict.outcome == "yes" and verdict.main.rule.outcome.kind == "direct_hukou"
+
+
+SOCIAL_INSURANCE_ROUTE = [
+    ("三、", "最近5年内累计48个月在本市缴纳职工社会保险费基数等于本市上年度职工社会平均工资2倍的人才，持有居住证的累计年限"
+            "可以由6年缩短为4年。"),
+    ("四、", "海外人才申办本市常住户口同时应符合下列条件：\n1.应在回国后3年内来本市工作。\n2.合同有效期在2年及以上。\n"
+            "3.自受理之日起有效期在6个月及以上。\n4.最近连续9个月社会保险缴费基数不低于上年度本市平均工资。"),
+]
+SI_RULES = extract_rules(clause_units("某市人才办法", SOCIAL_INSURANCE_ROUTE))
+
+
+def test_a_figure_about_one_thing_does_not_meet_a_period_that_says_nothing_of_what_it_is() -> None:
+    # "结婚四年" is about a marriage; "有效期在6个月及以上" is one of four periods of the list
+    assert _ask(SI_RULES, "我们结婚四年了，我太太能转上海户口吗？", ("结婚", "户口")) is None
+
+
+def test_meeting_one_half_of_a_threshold_stated_in_one_span_leaves_the_other_half_to_decide() -> None:
+    verdict = _ask(SI_RULES, "我在本市交了十年社保，居住证六年了，能缩短吗？", ("社保", "缩短"))
+    assert verdict is not None and verdict.outcome == "depends"  # ten years say nothing of the 2x base
+    assert "2倍" in verdict_line(verdict, "zh")
+
+
+def test_a_base_at_the_average_wage_is_one_times_it_and_the_months_paid_are_of_that_base() -> None:
+    assert ("multiple", 1.0) in {(f.kind, f.value) for f in merge_facts(["社保按上年度平均工资交了10个月"])}
+    months = next(f for f in merge_facts(["最近五年社保也是2倍交满了50个月"]) if f.kind == "duration")
+    assert "social_insurance" in months.topics  # "2倍交满了50个月": the months are of the 2x base
+    verdict = _ask(SI_RULES, "最近五年社保是2倍交满了50个月，能缩短吗？", ("社保", "缩短"))
+    assert verdict is not None and verdict.outcome == "yes"

@@ -34,10 +34,12 @@ def matches(c: Condition, f: Fact, rule_conditions: Sequence[Condition], facts: 
     if strict:
         return False  # a general requirement is judged only by a fact about the same thing
     # One side doesn't say what it is about: pair them only when nothing else of that kind could be meant
-    # (the rule's conditions of this kind are all about one thing, and the visitor gave one such figure).
+    # (the rule's conditions of this kind are all about one thing, and the visitor gave one such figure). A
+    # figure the visitor says is about something ("结婚三年") meets a condition that doesn't say only when it is
+    # the rule's one condition of that kind: not "有效期在3个月及以上" beside four other periods.
     same_kind = [x for x in rule_conditions if x.kind == c.kind]
     unambiguous = len(same_kind) == 1 or (c.kind == "amount" and len({x.topics for x in same_kind}) == 1)
-    return sum(x.kind == f.kind for x in facts) == 1 and (not c.topics or unambiguous)
+    return sum(x.kind == f.kind for x in facts) == 1 and (unambiguous if c.topics or f.topics else True)
 
 
 def _check(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Condition],
@@ -98,6 +100,14 @@ def _checked(c: Condition, facts: Sequence[Fact], rule_conditions: Sequence[Cond
         return [checked]
     qualifier, degree = split
     return [replace(checked, condition=degree), described(qualifier, terms, facts)]
+
+
+def _half_met(option: Sequence[CheckedCondition]) -> list[CheckedCondition]:
+    """The unknown part of a threshold stated in one span whose other part a figure meets ("最近4年内累计36个月…
+    基数等于…平均工资3倍" against "交了十年社保"): ten years say nothing of the base, and the answer turns on it."""
+    met = [x.condition for x in option if x.status == "met" and x.condition.kind in _NUMERIC]
+    return [x for x in option if x.status == "unknown" and x.condition.kind in _NUMERIC and any(
+        m.unit_id == x.condition.unit_id and m.start < x.condition.end and x.condition.start < m.end for m in met)]
 
 
 def _measured(option: Sequence[CheckedCondition]) -> bool:
@@ -164,6 +174,7 @@ def check_rule(rule: Rule, facts: Sequence[Fact], terms: Sequence[str] = ()) -> 
         if n < own:
             undecided += [x for x in chosen if x.status == "unknown" and x.fact is not None and x.fact.unsure
                           and x.fact.kind != "description"]
+            undecided += [x for x in _half_met(chosen) if x not in undecided]
             named_open += [x for x in chosen if x.status == "unknown" and x.fact is not None
                            and x.fact.kind == "description"]
         statuses.append(status)  # type: ignore[arg-type]

@@ -59,6 +59,10 @@ _WINDOW = re.compile(r"(?:最近|近|过去|(?:over |in )?the (?:last|past))\s*$
 _RETIREMENT = re.compile(r"退休|retire", re.I)
 # "但没上市", "公司还未挂牌": a short phrase the visitor says is not so (not the question forms 有没有, 是不是)
 _DENIED = re.compile(r"(?:(?<!有)没有|(?<!有)没|尚未|还未|并未|(?<!是)不是|并非)([\u4e00-\u9fff]{2,6}?)(?=[，,。；;！？!?、\s]|$)")
+# A base at the average wage itself, with no multiple: "按上年度平均工资交", "at exactly the city's average wage"
+_AT_AVERAGE_WAGE = re.compile(r"(?:按|按照|是|等于|就是)(?:上一?年度|去年|本市)?(?:的)?(?:社会|城镇|职工|社平)?平均工资"
+                              r"(?!的?\s*[\d.一二两三四五六七八九十]+\s*(?:倍|%))|"
+                              r"\bat (?:exactly |just )?the (?:city'?s |shanghai |local )?average (?:wage|salary)\b", re.I)
 _CLAUSE_STOP = re.compile(r"[，,。；;！？!?、\n]|\band\b|\bbut\b|但|而且")
 
 
@@ -128,8 +132,15 @@ def facts_in(text: str) -> list[Fact]:
         if kind == "age":
             whose = {r for _, _, r in relations_in(context)}  # "女儿17岁": whose age it is
             topics = topics | whose | {"age"}  # an age is about age, whoever's it is
+        if kind == "duration" and not topics and facts and facts[-1].kind == "multiple" and facts[-1].topics \
+                and not _CLAUSE_STOP.search(text, text.find(facts[-1].text), q.start):
+            topics = facts[-1].topics  # "社保也是3倍交满了24个月": the months are of the base just named
         facts.append(Fact(kind, q.value, q.text, topics, qualifiers_in(context), more=q.more))
         sentence_of.append(len(_SENTENCE_END.findall(text, 0, q.start)))
+    for m in _AT_AVERAGE_WAGE.finditer(text):
+        # "社保按上年度平均工资交了7个月", "paid at exactly the city's average wage": one times the average
+        facts.append(Fact("multiple", 1.0, m.group(0), frozenset({"wage"})))
+        sentence_of.append(len(_SENTENCE_END.findall(text, 0, m.start())))
     for i, f in enumerate(facts):
         if f.kind == "amount" and not f.topics and f.qualifiers & set(EXCLUSIVE_QUALIFIERS):
             # "又投了我们350万，加上孵化器那笔累计530万": a total said beside its parts is a total of the same thing
