@@ -44,7 +44,7 @@ def defined_requirements(span: Span, who: bool = False) -> list[Requirement]:
 
 def _conjunction(unit_id: str, text: str, start: int, end: int, who: bool) -> list[Requirement]:
     out: list[Requirement] = []
-    for a, b in _parts(text, start, end):
+    for a, b in comma_parts(text, start, end):
         part = Span(unit_id, text, a, b)
         found = [c for c in conditions_in(part) if not in_parens(text, c.start, a)]  # a bracket explains
         if who and _WHO_LIST.search(text, a, b):
@@ -61,14 +61,14 @@ def _conjunction(unit_id: str, text: str, start: int, end: int, who: bool) -> li
     return out
 
 
-def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The comma parts of a span, outside brackets."""
+def comma_parts(text: str, start: int, end: int, ends: re.Pattern[str] = _PART_END) -> list[tuple[int, int]]:
+    """The comma parts of a span, outside brackets (`ends`: the marks that end a part)."""
     parts: list[tuple[int, int]] = []
     depth, a = 0, start
     for i in range(start, end):
         ch = text[i]
         depth += 1 if ch in "（(" else -1 if ch in "）)" else 0
-        if depth == 0 and _PART_END.match(ch):
+        if depth == 0 and ends.match(ch):
             parts.append((a, i))
             a = i + 1
     parts.append((a, end))

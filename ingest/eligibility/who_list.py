@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ingest.eligibility.conditions import Span, conditions_in, group, skip_marker
+from ingest.eligibility.definitions import comma_parts
 from ingest.eligibility.model import Condition, Requirement
 
 _PART_END = re.compile(r"[，,；;：:]")
@@ -26,25 +27,11 @@ _TRIM_TAIL = re.compile(r"(?:的[\u4e00-\u9fff]{0,6}(?:人员|人才|个人|人|
 _MIN_WORDS = 4
 
 
-def _parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The comma parts of a span, outside brackets."""
-    parts: list[tuple[int, int]] = []
-    depth, a = 0, start
-    for i in range(start, end):
-        ch = text[i]
-        depth += 1 if ch in "（(" else -1 if ch in "）)" else 0
-        if depth == 0 and _PART_END.match(ch):
-            parts.append((a, i))
-            a = i + 1
-    parts.append((a, end))
-    return [(x, y) for x, y in parts if text[x:y].strip()]
-
-
 def who_alternatives(region: Span) -> list[Requirement] | None:
     """The requirements of a region that lists who qualifies as comma-part alternatives, or None when the
     region has no such list (then its conditions are read as one sentence)."""
     text = region.text
-    parts = _parts(text, skip_marker(text, region.start, region.end), region.end)
+    parts = comma_parts(text, skip_marker(text, region.start, region.end), region.end, _PART_END)
     if len(parts) < 2:
         return None
     opens = [i for i, (a, b) in enumerate(parts) if _OR.match(text[a:b])
