@@ -31,7 +31,7 @@ from assistant.types import Branch, Fact, RuleCheck, Verdict, VerdictOutcome
 from ingest.eligibility.model import Rule
 from ingest.eligibility.vocabulary import EXCLUSIVE_QUALIFIERS, relations_in
 
-_SEVERAL_FACTS = 2
+_SEVERAL_FACTS = 2  # facts a rule's check must use to judge a question that names no route
 OTHERWISE = "otherwise"  # the reading of a branch where what the verdict turns on is not so
 
 
@@ -121,7 +121,7 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     """The verdict for these facts over these rules, or None when the facts bear on none of them.
     `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked.
     `terms`: the question's words (as retrieval expands them); `every_rule`: the index's rules, which tell a
-    word that names a route from one many thresholds share."""
+    word that names a route from one that many of them use ("团队核心成员" against "人才")."""
     if not rules:
         return None
     named_shares = {id(r): named_share(r, terms) for r in rules}
