@@ -24,7 +24,7 @@ from assistant.answer.eligibility.asked import named_definitions
 from assistant.answer.eligibility.facts import merge_facts
 from assistant.answer.eligibility.overview import requirements_asked
 from assistant.answer.eligibility.verdict import decide
-from assistant.answer.extractive import answer_language, build_extractive_answer
+from assistant.answer.extractive import answer_language, build_extractive_answer, grounds
 from assistant.answer.llm import UnusableOutput, failure_notice
 from assistant.answer.llm_facts import flag_figures, requirements_notes, verdict_notes
 from assistant.answer.prompts import NO_ANSWER_TOKEN, PromptLibrary, defang, distinctive_lines, echoes_prompt
@@ -155,11 +155,16 @@ class AnswerChain:
         # No verdict: a question asking what the conditions are gets the rule they are asked of, listed.
         requirements = (requirements_asked(state["standalone"], rules, ranked, idx.rules.rules, terms, doc_of)
                         if verdict is None else None)
+        # The clauses the verdict or the listed conditions rest on are quoted, however low they ranked.
+        quoted = {h.id for h in state["hits"]}
+        below = {h.id: h for h in ranked}
+        extra = [below.get(uid) or self.retriever.unit_hit(uid) for uid in grounds(verdict, requirements)
+                 if uid not in quoted]
         docs = self.retriever.index.docs.values()
         newest = max((d.effective for d in docs if d.effective), default=None)
         scope = out_of_scope(state["question"], [f"{d.title} {d.issuer or ''}" for d in docs], newest)
-        return _timed({**state, "facts": facts, "verdict": verdict, "requirements": requirements, "scope": scope},
-                      "eligibility", t0)
+        return _timed({**state, "facts": facts, "verdict": verdict, "requirements": requirements, "scope": scope,
+                       "grounds": [h for h in extra if h is not None]}, "eligibility", t0)
 
     def _gate(self, state: AnswerState) -> AnswerState:
         if state.get("scope") is not None:
@@ -193,26 +198,20 @@ class AnswerChain:
         # 居住证转办常住户口; "moment", "bit" are just words); an asked detail they don't state is said as such.
         weak = f.known_coverage < HEDGE_COVERAGE
         department = department_of(state["hits"], state["lang"])
-        hits = state["hits"]
-        requirements = state.get("requirements")
-        if requirements is not None and all(h.id != requirements.rule.unit_id for h in hits):
-            # The listed conditions are quoted, though their clause ranked below the units quoted otherwise.
-            below = next((h for h in state["rule_hits"] if h.id == requirements.rule.unit_id), None)
-            hits = [*hits, *filter(None, [below or self.retriever.unit_hit(requirements.rule.unit_id)])]
-        answer = build_extractive_answer(state["question"], hits, state["expanded"],
+        answer = build_extractive_answer(state["question"], _quotable(state), state["expanded"],
                                          self.settings.effective_today(), notice=notice,
                                          standalone_query=state["standalone"],
                                          hedge_department=department if weak else None,
                                          uncovered=f.uncovered, asked=asked_details(state["standalone"]),
                                          department=department, verdict=state.get("verdict"),
-                                         requirements=requirements)
+                                         requirements=state.get("requirements"))
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 
     def _messages(self, state: AnswerState) -> list:
         lang = state["lang"]
         sources = [{"n": i, "title": h.doc_title, "locator": h.locator, "text": defang(h.text)}
-                   for i, h in enumerate(state["hits"], 1)]
+                   for i, h in enumerate(_quotable(state), 1)]
         system = self.prompts.render("system", language=LANG_NAMES[lang], no_answer_token=NO_ANSWER_TOKEN)
         human = self.prompts.render("answer", sources=sources, question=defang(state["question"]),
                                     standalone=defang(state["standalone"]), language=LANG_NAMES[lang],
@@ -260,7 +259,7 @@ class AnswerChain:
     def finish_llm(self, text: str, state: AnswerState) -> Answer:
         """Verify the LLM's quotes and markers, attach validity; raise UnusableOutput if nothing usable."""
         text = text.strip()
-        hits: list[SearchHit] = state["hits"]
+        hits = _quotable(state)
         uncovered = state["features"].uncovered
         if text.startswith(NO_ANSWER_TOKEN):
             return refusal_answer(state["lang"], hits, self.prompts, mode="llm", standalone_query=state["standalone"],
@@ -287,6 +286,11 @@ class AnswerChain:
                       unverified_quotes=checked.unverified + wrong_figures, standalone_query=state["standalone"],
                       timings_ms=dict(state.get("timings", {})), uncovered_terms=uncovered, missing_details=missing,
                       verdict=verdict, requirements=listed)
+
+
+def _quotable(state: AnswerState) -> list[SearchHit]:
+    """The units an answer may quote: the retrieved ones, then those its verdict or listed conditions rest on."""
+    return [*state["hits"], *state.get("grounds", [])]
 
 
 def _ms(t0: float) -> float:

@@ -141,10 +141,22 @@ def select_passages(expanded: ExpandedQuery, hits: Sequence[SearchHit], asked: S
     return passages
 
 
+def deciding_rules(verdict: Verdict) -> list[Rule]:
+    """The rules a verdict states: each branch's met (or nearest) rule and what is met instead."""
+    return [c.rule for b in verdict.branches for c in (b.best or b.nearest, b.fallback) if c is not None]
+
+
+def grounds(verdict: Verdict | None, requirements: Requirements | None) -> list[str]:
+    """The units (ids) whose clauses a verdict or a list of conditions rests on, conditions' own units included:
+    the answer quotes each of them, however low retrieval ranked it."""
+    rules = deciding_rules(verdict) if verdict is not None else (
+        list(requirements.alternatives or [requirements.rule]) if requirements is not None else [])
+    return list(dict.fromkeys(u for r in rules for u in (r.unit_id, *(c.unit_id for c in r.conditions)) if u))
+
+
 def verdict_passages(verdict: Verdict, hits: Sequence[SearchHit]) -> list[Passage]:
     """The sentences holding the deciding rules' outcomes and conditions, for each retrieved unit they are in."""
-    checks = [c for b in verdict.branches for c in (b.best or b.nearest, b.fallback) if c is not None]
-    return rule_passages([c.rule for c in checks], hits)
+    return rule_passages(deciding_rules(verdict), hits)
 
 
 def rule_passages(rules: Sequence[Rule], hits: Sequence[SearchHit]) -> list[Passage]:

@@ -34,6 +34,7 @@ class AnswerState(TypedDict, total=False):
     verdict: Verdict | None
     requirements: Requirements | None  # no verdict, and the question asks what the conditions are: the rule it asks of
     scope: OutOfScope | None  # another place's or a later year's rules
+    grounds: list[SearchHit]  # units the verdict or the listed conditions rest on, ranked below the quoted ones
     # refusal gate
     features: RefusalFeatures
     refuse: bool

@@ -113,3 +113,15 @@ def test_a_question_naming_a_defined_term_is_judged_by_its_definition(regulation
     rule = verdict["rules"][0]
     assert (rule["doc_title"], rule["locator"]) == ("上海市社会救助条例", "第十条")
     assert answer.answer.startswith("不属于“最低生活保障家庭”（第十条）：需“本市户籍家庭”（您：安徽户口）")
+
+
+def test_the_clause_a_verdict_rests_on_is_quoted_however_low_it_ranked(regulations_settings: Settings) -> None:
+    """Retrieval ranks the residence-permit articles first for this question; the verdict is 第十条's, and its clause
+    is quoted first, so the answer shows what it rests on. One quoted unit makes the ranking matter."""
+    question = "我们一家都是江苏户口，在上海住了好多年，全家都办了上海居住证。家里收入很低，能申请上海的低保吗？"
+    assistant = PolicyAssistant(regulations_settings.model_copy(update={"top_k": 1}))
+    assert "第十条" not in assistant.search(question, k=1)[0].text
+    answer = assistant.ask(question)
+    assert answer.to_json()["verdict"]["rules"][0]["locator"] == "第十条"
+    first = answer.citations[0]
+    assert first.doc_title == "上海市社会救助条例" and "本市户籍家庭" in first.quote and first.verified
