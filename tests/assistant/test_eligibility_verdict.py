@@ -100,6 +100,18 @@ def test_follow_ups_update_the_facts() -> None:
     assert taken_back.outcome == "yes"
 
 
+def test_a_follow_up_about_someone_else_starts_their_facts_afresh() -> None:
+    mine = "首轮拿了700万，持股7%，干了一年多，能缩短几年？"
+    assert _verdict(mine).branches[0].best.rule.outcome.value == 2
+    for other in ("那老王呢？他干了两年。", "我同事也想问，他干了两年，能缩短吗？", "What about my colleague? He has worked there 2 years."):
+        verdict = _verdict(mine, other)
+        # the colleague said nothing of money or shares: those are left to check, not met by the visitor's 700万, 7%
+        assert [(f.kind, f.value) for f in verdict.facts] == [("duration", 24)], other
+        check = verdict.branches[0].best
+        assert {x.condition.kind for x in check.unknown} >= {"amount", "percent"}, other
+    assert _verdict(mine, "那如果是累计700万呢？").outcome == "no"  # a change of the visitor's own facts keeps the rest
+
+
 def test_a_shorter_wait_than_the_one_met_is_a_no_with_what_is_met_instead() -> None:
     """"能缩到2年吗" with only the 4-year tier met: no to the 2 years asked, the failing figure, and the 4 years."""
     v = _verdict("首轮拿了400万，持股7%，干了一年多，能缩短到2年吗？")

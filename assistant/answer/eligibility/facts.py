@@ -185,12 +185,28 @@ def _years_to_retirement(text: str, facts: Sequence[Fact]) -> list[Fact]:
     return []
 
 
+# "那老王呢？", "我同事也是硕士，他能落户吗", "what about my colleague?": a message that turns to someone else, whose
+# facts are not the visitor's. Family members are not someone else: their routes rest on the visitor's facts.
+_SOMEONE_ELSE = re.compile(
+    r"^\s*(?:那|那么|还有|再问一下?|另外)?[，,\s]*(?:我的?)?(?:朋友|同事|同学|老乡|邻居|室友|合伙人朋友|"
+    r"[老小][王张李赵刘陈杨黄周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武洪])|"
+    r"\b(?:what|how) about (?:my |our )?(?:friend|colleague|co-?worker|classmate|neighbou?r|flatmate|roommate)\b|"
+    r"^\s*(?:and )?(?:my |our )(?:friend|colleague|co-?worker|classmate|neighbou?r|flatmate|roommate)\b", re.I)
+
+
+def about_someone_else(message: str) -> bool:
+    """Whether a message asks about another person than the visitor (not a family member)."""
+    return bool(_SOMEONE_ELSE.search(message))
+
+
 def merge_facts(messages: Sequence[str]) -> list[Fact]:
     """The facts of a conversation, oldest message first: a later fact replaces an earlier one about the
     same thing, and a later message that only names a qualifier ("不对，是累计的", "it was cumulative")
-    re-labels the amounts already given."""
+    re-labels the amounts already given. A message about someone else ("那老王呢？") starts their facts afresh."""
     facts: list[Fact] = []
     for message in messages:
+        if about_someone_else(message):
+            facts = []
         new = facts_in(message)
         said = qualifiers_in(message) & set(EXCLUSIVE_QUALIFIERS)
         if said and not any(f.kind == "amount" for f in new):
@@ -200,7 +216,10 @@ def merge_facts(messages: Sequence[str]) -> list[Fact]:
         for f in new:
             replaced = [old for old in prior if _same_thing(old, f) and old in facts]
             if replaced and not f.topics:  # "it's exactly 5.0%": the same thing as before, corrected
-                f = replace(f, topics=replaced[-1].topics, qualifiers=f.qualifiers | replaced[-1].qualifiers)
+                kept = replaced[-1].qualifiers
+                if f.qualifiers & set(EXCLUSIVE_QUALIFIERS):  # "那如果是累计700万呢": no longer the first round
+                    kept = kept - set(EXCLUSIVE_QUALIFIERS)
+                f = replace(f, topics=replaced[-1].topics, qualifiers=f.qualifiers | kept)
             facts = [old for old in facts if old not in replaced]
             facts.append(f)
     return facts
