@@ -72,3 +72,16 @@ def test_a_long_description_that_is_the_only_way_is_met_by_two_of_its_words() ->
     question = "我女儿学中医，在特殊行业工作，能落户吗？"
     verdict = decide([question], merge_facts([question]), rules, ["女儿", "中医", "特殊", "行业", "落户"])
     assert verdict is not None and verdict.outcome == "yes"
+
+
+def test_a_post_named_in_a_question_but_held_at_home_does_not_meet_a_post_held_abroad() -> None:
+    rules = _rules("在国(境)外知名高校担任相当于讲师及以上职务，或者在国(境)外知名高校学习获得博士学位的人员等，"
+                   "全职来本区工作后可直接申办落户。")
+    terms = ["知名", "高校", "讲师"]
+    at_home = "我是国内知名高校的讲师，去年去美国访问了半年，能直接落户吗？"
+    verdict = decide([at_home], merge_facts([at_home]), rules, terms)
+    assert verdict is None or verdict.outcome != "yes"  # the doctorate is the way left, and nothing was said of one
+    abroad = "我在美国一所知名高校当了五年讲师，能直接落户吗？"
+    verdict = decide([abroad], merge_facts([abroad]), rules, terms)
+    assert verdict is not None and verdict.outcome == "yes"
+    assert checklist(verdict, "zh")[0].startswith("✓ 在国(境)外知名高校担任相当于讲师及以上职务")

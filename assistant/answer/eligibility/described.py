@@ -21,6 +21,7 @@ _DEGREE_TAIL = re.compile(r"(?:学习)?(?:获得|取得)?的?$")
 _LONG = 24  # characters
 # A bar the clause doesn't state: "达到或者超过规定比例", "低于本市最低生活保障标准"
 _SET_ELSEWHERE = re.compile(r"(?:达到|超过|超出|高于|低于|不足|不超过|不低于)[^，,。；;]{0,20}?(?:规定比例|规定标准|标准)")
+_ABROAD = re.compile(r"国\s*[(（]境[)）]\s*外|境外|国外|海外")  # a condition met only abroad
 _BAR = re.compile(r"超出|超过|高于|低于|不足|达到|不少于|不低于|比例|标准")  # a comparison with a bar
 
 
@@ -45,6 +46,11 @@ def described(c: Condition, terms: Sequence[str], facts: Sequence[Fact], one_of_
             # "家庭年医疗费用支出…达到或者超过规定比例" named by "医疗费": what it measures, not the bar, which the
             # text leaves to another rule; the answer turns on it
             return CheckedCondition(c, "unknown", Fact("description", 1.0, "、".join(matched), unsure=True))
+        home = next((f for f in facts if f.kind == "description" and "domestic" in f.qualifiers
+                     and max(matched, key=len) in f.text), None)
+        if home is not None and _ABROAD.search(c.text):
+            # "我是国内高校的副教授" against "在国(境)外高水平大学…担任相当于副教授…职务": named, but held at home
+            return CheckedCondition(c, "unmet", home)
         return CheckedCondition(c, "met", Fact("description", 1.0, "、".join(matched)))
     # A short condition the visitor names whole: "退休" is one of "离休、退休的"
     whole = [t for t in matched if not long

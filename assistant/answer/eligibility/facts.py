@@ -25,6 +25,7 @@ from ingest.eligibility.vocabulary import (
     topics_in,
 )
 
+_CLAUSE = re.compile(r"[，,。；;！？!?]")
 _SENTENCE_END = re.compile(r"[。！？!?；;]|\.(?:\s|$)")
 # "5.0%, not 4.9%", "不是4.9%": a figure the visitor takes back
 _NEGATED = re.compile(r"(?:\bnot|\bnot even|rather than|instead of|不是|并非|而非|而不是)\s*$", re.I)
@@ -171,6 +172,8 @@ def facts_in(text: str) -> list[Fact]:
     if no_stake:
         facts.append(Fact("percent", 0.0, no_stake.group(0), frozenset({"stake"})))
     facts += _years_to_retirement(text, facts)
+    facts += [Fact("description", 0.0, part, qualifiers=frozenset({"domestic"})) for part in _CLAUSE.split(text)
+              if qualifiers_in(part) & {"abroad", "domestic"} == {"domestic"}]  # "我是国内高校的副教授"
     return facts
 
 
