@@ -73,7 +73,7 @@ _PATTERNS: list[tuple[QuantityKind, re.Pattern[str]]] = [
     ("age", re.compile(rf"(?P<n>{_NUM})\s*(?:周岁|岁)|(?P<e>{_AR_NUM}|{_EN_NUM})[\s-]*(?:years?[\s-]*old\b)|"
                        rf"\bage[d]?\s*(?P<e2>{_AR_NUM})\b", re.I)),
     ("duration", re.compile(
-        rf"(?P<n>{_NUM}|半)\s*(?P<u>个月|年半|年|个工作日|工作日|日|天|周)(?P<more>多)?"
+        rf"(?P<n>{_NUM}|半)\s*(?P<u>个月|年半|年(?!级)|个工作日|工作日|日|天|周)(?P<more>多)?"
         rf"|(?P<e>{_AR_NUM}|{_EN_NUM}|half a)(?P<half> and a half)?\s*(?:\+\s*)?(?P<eu>years?|months?|yrs?|days?|weeks?)\b",
         re.I)),
     ("points", re.compile(rf"积\s*(?P<n>{_NUM})\s*分|(?P<e>{_AR_NUM})\s*points?\b", re.I)),
