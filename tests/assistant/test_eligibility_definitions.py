@@ -183,3 +183,12 @@ def test_naming_what_a_condition_measures_leaves_a_bar_set_elsewhere_to_decide()
     v = decide([question], merge_facts([question]), rules, ["医疗", "医疗费", "大病", "支出", "家庭"])
     assert v is not None and v.outcome == "depends"  # the share is the visitor's to work out against 规定比例
     assert "规定比例" in verdict_line(v, "zh")
+
+
+def test_words_alone_judge_a_definition_only_when_the_question_names_it() -> None:
+    rules = _rules("第九条")
+    unnamed = "家里出了意外事件，基本生活很困难，单位能给我批几天假吗？"
+    assert decide([unnamed], merge_facts([unnamed]), rules, ["意外", "事件", "基本", "生活", "困难"]) is None
+    named = "家里出了意外事件，基本生活很困难，能算临时帮扶对象吗？"
+    verdict = decide([named], merge_facts([named]), rules, ["意外", "事件", "基本", "生活", "困难", "临时帮扶对象"])
+    assert verdict is not None and verdict.main.rule.outcome.text == "临时帮扶对象"

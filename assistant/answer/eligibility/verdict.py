@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from assistant.answer.eligibility.asked import (
     FAMILIES,
+    NAMED_SHARE,
     YES_NO,
     asked_kind,
     asked_years,
@@ -139,6 +140,10 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
         # 持股12%，干了两年多，符合条件吗"): "孩子能在上海上学吗"'s "五年" is no reason to judge a hukou route.
         named = named_routes(rules, asked_terms, every_rule)
         rules = [r for r in rules if r in named or check_rule(r, facts, terms).facts_used >= _SEVERAL_FACTS]
+    if not measured:
+        # Words alone judge a definition only when the question names its term ("能吃低保吗" → 最低生活保障家庭):
+        # "hired by a tech company" shares 企业 and 劳动 with what makes a 创业人才, and asks nothing about being one.
+        rules = [r for r in rules if r.outcome.kind != "status" or named_shares[id(r)] >= NAMED_SHARE]
     if asked != "family":
         rules = [r for r in rules if r.beneficiary is None]  # a question that doesn't ask about 随迁 gets no 随迁 verdict
     family = FAMILIES.get(asked, {r.outcome.kind for r in rules})
