@@ -104,10 +104,12 @@ def test_follow_ups_update_the_facts() -> None:
 def test_a_follow_up_about_someone_else_starts_their_facts_afresh() -> None:
     mine = "首轮拿了700万，持股7%，干了一年多，能缩短几年？"
     assert _verdict(mine).branches[0].best.rule.outcome.value == 2
-    for other in ("那老王呢？他干了两年。", "我同事也想问，他干了两年，能缩短吗？", "What about my colleague? He has worked there 2 years."):
+    for other in ("那老王呢？他干了两年。", "那我们合伙人老王呢？他干了两年。", "我同事也想问，他干了两年，能缩短吗？",
+                  "What about my colleague? He has worked there 2 years."):
         verdict = _verdict(mine, other)
         # the colleague said nothing of money or shares: those are left to check, not met by the visitor's 700万, 7%
-        assert [(f.kind, f.value) for f in verdict.facts] == [("duration", 24)], other
+        assert ("duration", 24) in [(f.kind, f.value) for f in verdict.facts], other
+        assert not any(f.kind in ("amount", "percent") for f in verdict.facts), other
         check = verdict.branches[0].best
         assert {x.condition.kind for x in check.unknown} >= {"amount", "percent"}, other
     assert _verdict(mine, "那如果是累计700万呢？").outcome == "no"  # a change of the visitor's own facts keeps the rest

@@ -188,11 +188,14 @@ def _years_to_retirement(text: str, facts: Sequence[Fact]) -> list[Fact]:
     return []
 
 
-# "那老王呢？", "我同事也是硕士，他能落户吗", "what about my colleague?": a message that turns to someone else, whose
-# facts are not the visitor's. Family members are not someone else: their routes rest on the visitor's facts.
+# "那老王呢？", "我们合伙人老王呢", "我同事也是硕士，他能落户吗", "what about my colleague?": a message that turns to
+# someone else, whose facts are not the visitor's. Family members are not someone else: their routes rest on the
+# visitor's facts. 老/小 before a common surname is how one speaks of a colleague or a friend.
+_SURNAMES = ("王张李赵刘陈杨黄周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭"
+             "廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武洪")
 _SOMEONE_ELSE = re.compile(
-    r"^\s*(?:那|那么|还有|再问一下?|另外)?[，,\s]*(?:我的?)?(?:朋友|同事|同学|老乡|邻居|室友|合伙人朋友|"
-    r"[老小][王张李赵刘陈杨黄周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严覃武洪])|"
+    rf"^\s*(?:那|那么|还有|再问一下?|另外)?[，,\s]*(?:我的?)?(?:朋友|同事|同学|老乡|邻居|室友|[老小][{_SURNAMES}])|"
+    rf"^\s*(?:那|那么)?[^，,。？?！!]{{0,8}}?[老小][{_SURNAMES}](?:呢|的情况|[，,]?\s*[他她])|"
     r"\b(?:what|how) about (?:my |our )?(?:friend|colleague|co-?worker|classmate|neighbou?r|flatmate|roommate)\b|"
     r"^\s*(?:and )?(?:my |our )(?:friend|colleague|co-?worker|classmate|neighbou?r|flatmate|roommate)\b", re.I)
 
