@@ -84,6 +84,12 @@ def test_startup_founder_question_reaches_the_clause_wording(expander):
     assert e.lang == "mixed" and "创业人才" in e.chinese
 
 
+def test_a_corporate_career_reaches_the_wording_of_posts_at_large_companies(expander):
+    e = expander.expand("a senior R&D director at a Fortune Global 500 company")
+    terms = {t for c in e.concepts for t in c.terms}
+    assert {"世界500强", "研发", "科研"} <= terms
+
+
 def test_chinese_colloquialisms_map_to_policy_wording(expander):
     concepts = {c.source: c for c in expander.expand("留学生的老婆能随迁吗").concepts}
     assert "留学回国人员" in concepts["留学生"].terms
