@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from clause_units import clause_units
 
-from assistant.answer.compose import checklist
+from assistant.answer.compose import checklist, verdict_line
 from assistant.answer.eligibility.facts import merge_facts
 from assistant.answer.eligibility.verdict import decide
 from ingest.eligibility.extract import extract_rules
@@ -85,3 +85,18 @@ def test_a_post_named_in_a_question_but_held_at_home_does_not_meet_a_post_held_a
     verdict = decide([abroad], merge_facts([abroad]), rules, terms)
     assert verdict is not None and verdict.outcome == "yes"
     assert checklist(verdict, "zh")[0].startswith("✓ 在国(境)外知名高校担任相当于讲师及以上职务")
+
+
+def test_a_visitor_who_doubts_what_is_left_to_check_is_told_it_depends_on_it() -> None:
+    rules = _rules(WHO_LIST)
+    terms = ["境外", "高校", "博士"]
+    sure = "我在境外高校读的博士，现在全职来本区工作，社保交了4个月，能直接落户吗？"
+    assert decide([sure], merge_facts([sure]), rules, terms).outcome == "yes"  # 知名高校 left to check
+    unsure = "我在境外高校读的博士，不确定学校排名够不够靠前，现在全职来本区工作，社保交了4个月，能直接落户吗？"
+    verdict = decide([unsure], merge_facts([unsure]), rules, terms)
+    assert verdict is not None and verdict.outcome == "depends"
+    assert verdict_line(verdict, "zh").startswith("要看情况：如果符合“知名高校”，可以直接申办本市常住户口；否则")
+    english = "I did my PhD at a university abroad, not sure where it ranks. I now work full-time here, 4 months of social insurance. Can I settle directly?"
+    assert decide([english], merge_facts([english]), rules, terms).outcome == "depends"
+    asks_only = "我在境外高校读的博士，现在全职来本区工作，社保交了4个月，不知道能不能直接落户？"
+    assert decide([asks_only], merge_facts([asks_only]), rules, terms).outcome == "yes"  # wondering is no doubt

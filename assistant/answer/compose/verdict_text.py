@@ -152,11 +152,19 @@ def _failed(check: RuleCheck, lang: AnswerLang) -> str:
     return "；".join(parts) if lang == "zh" else "; ".join(parts)
 
 
+# A condition that reads as a clause ("在全日制中学就读", "最近4年内累计36个月…") follows 如果 as it is; one that names a
+# thing ("高水平大学", "家庭生活严重困难") is quoted: "如果符合“高水平大学”".
+_CLAUSE_START = re.compile(r"^(?:在|与|于|获得|取得|具有|具备|持有|担任|最近|近|连续|累计|已|未|无|有|仍|是|属|经|被|从事|缴纳|"
+                           r"签订|入选|参加|须|应|年满|距)")
+
+
 def _reading(b: Branch, fact: Fact | None, lang: AnswerLang) -> str:
     shown = fact.display(lang) if fact else ""
     if lang == "zh":
+        reading = b.reading or ""
+        condition = reading if _CLAUSE_START.match(reading) else f"符合“{reading}”"
         return {"first_round": f"如果这{shown}是首轮创业投资", "cumulative": "如果是累计获得的投资",
-                OTHERWISE: "否则"}.get(b.reading or "", f"如果{b.reading}")
+                OTHERWISE: "否则"}.get(reading, f"如果{condition}")
     return {"first_round": f"if the {shown} was a first round", "cumulative": "if it is cumulative",
             OTHERWISE: "otherwise"}.get(b.reading or "", f"if 「{b.reading}」")
 

@@ -43,6 +43,18 @@ YES_NO = re.compile(r"能不能|能否|可以吗|可不可以|可否|能.{0,16}�
                      r"\b(?:do|does|will|would) (?:i|he|she|we|that|this|it)\b", re.I)
 
 
+# "不确定学校在不在世界排名前500", "本科是不是双一流我也说不清", "not sure where it ranks": the visitor doubts something
+# the answer may turn on — not "不知道能不能落户", which only asks.
+_DOUBT = re.compile(r"不确定|说不清|拿不准|(?:不清楚|不知道)(?:是不是|算不算|在不在|有没有)|\bnot sure\b|\bunsure\b|"
+                    r"\b(?:don'?t|do not) know (?:if|whether|where|how)\b", re.I)
+_ABOUT_OUTCOME = re.compile(r"^.{0,8}?(?:能不能|能否|可不可以|可以|落户|申请|申办|符合|够格|够条件|qualify|eligible|can i|apply)", re.I)
+
+
+def voices_doubt(question: str) -> bool:
+    """Whether the visitor says they are unsure of something about themselves (not of the answer)."""
+    return any(not _ABOUT_OUTCOME.match(question[m.end():]) for m in _DOUBT.finditer(question))
+
+
 _YEARS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
           "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 # The shortened period a question asks for: "缩到3年", "缩短为五年", "cut to 3 years", "3 years instead of 7"

@@ -23,6 +23,7 @@ from assistant.answer.eligibility.asked import (
     asked_years,
     named_routes,
     named_share,
+    voices_doubt,
 )
 from assistant.answer.eligibility.checks import check_rule, matches
 from assistant.answer.eligibility.described import distinctive
@@ -164,6 +165,11 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
             keep = max(range(len(branches)), key=lambda i: engagement(branches[i].best) if branches[i].best else 0)
             branches, readings = [branches[keep]], [readings[keep]]
     best = branches[0].best
+    if len(branches) == 1 and best is not None and not best.undecided and voices_doubt(questions[-1]):
+        # "不确定学校在不在世界排名前500": what is left to check in words is what the visitor doubts, and the answer
+        # turns on it
+        best = replace(best, undecided=tuple(x for x in best.conditions
+                                             if x.status == "unknown" and x.condition.kind == "other"))
     if len(branches) == 1 and best is not None and best.undecided:
         # "女儿17岁": met if she is at a regular senior high school, not otherwise
         wanted = "、".join(x.condition.text for x in best.undecided)
