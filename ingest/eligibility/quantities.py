@@ -71,7 +71,10 @@ _PATTERNS: list[tuple[QuantityKind, re.Pattern[str]]] = [
         rf"|(?P<e2>{_AR_NUM}|{_EN_NUM})\s*(?P<eu2>million|billion)\b", re.I)),
     ("percent", re.compile(rf"(?P<n>{_AR_NUM})\s*(?:%|％|percent\b|per cent\b)|百分之(?P<c>{_NUM})", re.I)),
     ("age", re.compile(rf"(?P<n>{_NUM})\s*(?:周岁|岁)|(?P<e>{_AR_NUM}|{_EN_NUM})[\s-]*(?:years?[\s-]*old\b)|"
-                       rf"\bage[d]?\s*(?P<e2>{_AR_NUM})\b", re.I)),
+                       # "aged 58", "he's 17 now", "she just turned 16" — not "I'm 5 years into it", "she's 3 months in"
+                       rf"\b(?:aged?|i'?m|i am|he'?s|he is|she'?s|she is|(?:just )?turn(?:ed|s)?)\s*(?P<e2>\d{{1,2}})\b"
+                       r"(?!\s*(?:%|percent|million|billion|thousand|yuan|rmb|months?|days?|weeks?|times|points?|x\b|-|"
+                       r"years?\s+(?:of|in|at|with|working|into|away|since|before|after|ago)))", re.I)),
     ("duration", re.compile(
         rf"(?P<n>{_NUM}|半)\s*(?P<u>个月|年半|年(?!级)|个工作日|工作日|日|天|周)(?P<more>多)?"
         rf"|(?P<e>{_AR_NUM}|{_EN_NUM}|half a)(?P<half> and a half)?\s*(?:\+\s*)?(?P<eu>years?|months?|yrs?|days?|weeks?)\b",

@@ -56,6 +56,8 @@ def test_facts_in_chinese_english_and_mixed() -> None:
     assert not [f for f in per_period if f.kind == "duration"]  # how much per month, not how long
     assert [f.value for f in merge_facts(["我失业一个月了"]) if f.kind == "duration"] == [1]
     assert not [f for f in merge_facts(["她在读中专二年级，干了两年多"]) if f.kind == "duration" and f.text != "两年多"]  # a grade
+    ages = merge_facts(["He's 17 now, still at school. I'm 5 years into my job and she just turned 16."])
+    assert sorted(f.value for f in ages if f.kind == "age") == [16, 17]
     plural = merge_facts(["I'm one of the core team members, not a shareholder"])  # a role named in the plural
     assert [(f.kind, f.level) for f in plural if f.kind == "role"] == [("role", "core_member")]
 
