@@ -36,6 +36,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "rent": ("租金", "房租", "租房", "rent"),
     "area": ("面积", "平方米", "area", "square met"),
     "marriage": ("结婚", "婚姻", "领证", "married", "marriage", "wedding"),
+    "housing_fund": ("公积金", "housing fund", "provident fund"),
 }
 
 QUALIFIERS: dict[str, tuple[str, ...]] = {

@@ -192,3 +192,11 @@ def test_words_alone_judge_a_definition_only_when_the_question_names_it() -> Non
     named = "家里出了意外事件，基本生活很困难，能算临时帮扶对象吗？"
     verdict = decide([named], merge_facts([named]), rules, ["意外", "事件", "基本", "生活", "困难", "临时帮扶对象"])
     assert verdict is not None and verdict.main.rule.outcome.text == "临时帮扶对象"
+
+
+def test_years_of_paying_into_the_housing_fund_are_no_years_out_of_work() -> None:
+    paid = "我公积金连续交了三年了，家里生活严重困难，能提取公积金吗？"
+    verdict = _ask(paid, "第十四条")
+    assert verdict is None or verdict.outcome != "yes"
+    out_of_work = "我连续失业三年了，家里生活严重困难，能提取公积金吗？"
+    assert _ask(out_of_work, "第十四条").outcome == "yes"
