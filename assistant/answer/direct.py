@@ -32,7 +32,22 @@ def _fragment(text: str, pos: int) -> str:
     starts = [m.end() for m in _FRAGMENT_CUT.finditer(text, 0, pos)]
     start = starts[-1] if starts else 0
     m = _FRAGMENT_CUT.search(text, pos)
-    return _ARTICLE_NUMBER.sub("", text[start:m.start() if m else len(text)].strip())
+    end = m.start() if m else len(text)
+    # A comma inside brackets cuts a bracket in half ("…且不是关联企业,技术合同履行率达到70%及以上)的…"): the
+    # fragment stops at, or starts after, the bracket it has only one half of.
+    depth = 0
+    for i in range(start, end):
+        if text[i] in "(（":
+            depth += 1
+        elif text[i] in ")）":
+            if depth:
+                depth -= 1
+            elif i < pos:
+                start = i + 1
+            else:
+                end = i
+                break
+    return _ARTICLE_NUMBER.sub("", text[start:end].strip())
 
 
 def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity], asked: Sequence[str],

@@ -23,8 +23,8 @@ _ASKS: dict[str, re.Pattern[str]] = {
         r"how much (?:does|do|is|are|will|money|it cost|subsidy|funding|support|grant|of a (?:subsidy|grant))|"
         r"how much\s*(?:[?？]|$)|"
         r"\bcosts?\b|\bfees?\b|\bprices?\b|\bpremiums?\b", re.IGNORECASE),
-    "rate": re.compile(r"利率|税率|费率|比例是多少|多少比例|百分之几|interest rates?|tax rates?|what percentage",
-                       re.IGNORECASE),
+    "rate": re.compile(r"利率|税率|费率|比例是多少|多少比例|百分之几|百分之多少|(?:率|比例|持股|股份)[^，,。？?]{0,6}多少|"
+                       r"多少\s*(?:percent|%)|interest rates?|tax rates?|what percent(?:age)?", re.IGNORECASE),
     "time_limit": re.compile(r"多久|多长时间|多少天|几天|几个月|how long|how many (?:months|years|days|weeks)",
                              re.IGNORECASE),
 }

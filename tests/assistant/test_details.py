@@ -14,6 +14,8 @@ from assistant.service import PolicyAssistant
     ("在上海养狗要办狗证吗？一年多少钱？", ("amount",)),
     ("How much does it cost to list on the Shanghai Equity Exchange?", ("amount",)),
     ("科创企业上市贷的利率是多少", ("rate",)),
+    ("合同的履行率要到多少才算数？", ("rate",)),
+    ("founder 自己的 shareholding 最低要多少 percent？", ("rate",)),
     ("留学生办落户，审核大概要多久？", ("time_limit",)),
     ("How long does the review take, and what are the fees?", ("amount", "time_limit")),
     ("留学生落户要什么条件", ()),

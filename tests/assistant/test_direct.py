@@ -42,6 +42,14 @@ def test_the_fragment_leaves_out_the_article_number_it_opens_with() -> None:
     assert lead is not None and lead.text == "单位不得采用不正当手段招聘人才"
 
 
+def test_an_asked_figure_is_stated_without_half_of_the_bracket_it_sits_in() -> None:
+    clause = ("在本区技术转移机构服务满1年，累计实现1000万元及以上技术交易额(技术合同当事人不少于3家,技术合同履行率达到70%"
+              "及以上)的技术合同第一完成人，可以申办落户。")
+    question = "技术合同履行率要到多少才算数？"
+    lead = direct_answer(question, [_passage("技术转移", clause)], (), ("rate",), _expand(question))
+    assert lead is not None and lead.kind == "figure" and lead.text == "技术合同履行率达到70%及以上"
+
+
 def test_a_prohibition_of_another_document_or_one_lucky_translation_is_no_answer() -> None:
     question = "上市公司的人弄虚作假，能不能限制他出境？"
     top, other = _passage("上市公司", LISTED), _passage("留学", OTHER_DOC, rank=1)

@@ -117,6 +117,15 @@ def test_a_follow_up_about_someone_else_starts_their_facts_afresh() -> None:
     assert _verdict(mine, "那如果是累计700万呢？").outcome == "no"  # a change of the visitor's own facts keeps the rest
 
 
+def test_a_question_for_a_fact_about_the_policy_gets_no_verdict() -> None:
+    facts = "首轮拿了700万，持股7%，干了一年多，"
+    for asked in ("这条政策的孵化器要在哪里备案？", "持续投资满1年是从哪天开始算？有没有一个清单可以查"):
+        assert _verdict(facts + asked) is None, asked
+    for asked in ("能缩短几年？", "能缩短到几年？还差多久？我是不是已经够了", "what is the shortest wait I can get?"):
+        verdict = _verdict(facts + asked)
+        assert verdict is not None and verdict.outcome == "yes", asked
+
+
 def test_a_shorter_wait_than_the_one_met_is_a_no_with_what_is_met_instead() -> None:
     """"能缩到2年吗" with only the 4-year tier met: no to the 2 years asked, the failing figure, and the 4 years."""
     v = _verdict("首轮拿了400万，持股7%，干了一年多，能缩短到2年吗？")

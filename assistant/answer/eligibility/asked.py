@@ -26,7 +26,7 @@ ASKS: list[tuple[str, re.Pattern[str]]] = [
     # "缩短到几年" asks for a period; "十几年", "好几年", "17年" are the visitor's own years, not the asked 7
     ("shorten", re.compile(r"缩短|少等|(?<![\d十百好])几年|多少年|(?<![\d十])[7七]年|shorten|how many years|"
                            r"\b7[- ]year|seven[- ]year|"
-                           r"wait less|cut the", re.I)),
+                           r"wait less|cut the|shortest|how short", re.I)),
     ("points", re.compile(r"积分|加分|加\d+分|积\d+分|多少分|\bpoints?\b", re.I)),
     ("benefit", re.compile(r"补贴|补助|奖励|资助|贴息|subsid|grant|reward|bonus", re.I)),
     ("hukou", re.compile(r"落户|户口|户籍|居转户|(?:转|迁)(?:到|入|进|来)?(?:上海|本市|沪)|入沪|hukou|residency|settle",
@@ -53,6 +53,30 @@ _ABOUT_OUTCOME = re.compile(r"^.{0,8}?(?:能不能|能否|可不可以|可以|�
 def voices_doubt(question: str) -> bool:
     """Whether the visitor says they are unsure of something about themselves (not of the answer)."""
     return any(not _ABOUT_OUTCOME.match(question[m.end():]) for m in _DOUBT.finditer(question))
+
+
+# The clause a message asks in: its last one before a question mark, else its last one.
+_CLAUSES = re.compile(r"[^，,；;。！!？?\n]+[？?]|[^，,；;。！!？?\n]+$")
+_WH = re.compile(r"哪|什么|啥|多少|多久|多长|几|何时|\b(?:when|which|what(?! about)|where|how (?:many|long|much|soon))\b", re.I)
+# "有没有一个清单可以查", "is there a list": a document asked for, not whether one qualifies
+_LIST_ASKED = re.compile(r"(?:有没有|有无|是否有)[^，,。？?]{0,6}(?:清单|名单|目录|列表)|\bis there an? (?:list|directory)\b",
+                         re.I)
+
+
+def asks_for_information(question: str) -> bool:
+    """Whether a message asks for a fact about the policies rather than whether the visitor qualifies: the clause
+    it asks in is a wh-question that names no outcome ("…，这个过渡期到哪一年结束？"), or it asks for a list ("有没有
+    一个清单可以查"). "能缩短几年？" names an outcome and is judged."""
+    if _LIST_ASKED.search(question):
+        return True
+    clauses = [m.group(0) for m in _CLAUSES.finditer(question) if m.group(0).strip()]
+    if not clauses:
+        return False
+    at = next((i for i in reversed(range(len(clauses))) if clauses[i].rstrip().endswith(("？", "?"))), len(clauses) - 1)
+    asking = clauses[at]
+    # "…多久之内来上海还算数？我是不是快miss了": a yes/no question after it asks about the visitor after all
+    return (bool(_WH.search(asking)) and not any(YES_NO.search(x) or "是不是" in x for x in clauses[at:])
+            and asked_kind(asking) == "any" and asked_years(asking) is None)
 
 
 _YEARS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,

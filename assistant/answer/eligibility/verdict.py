@@ -21,6 +21,7 @@ from assistant.answer.eligibility.asked import (
     YES_NO,
     asked_kind,
     asked_years,
+    asks_for_information,
     named_routes,
     named_share,
     voices_doubt,
@@ -124,7 +125,7 @@ def decide(questions: Sequence[str], facts: Sequence[Fact], rules: Sequence[Rule
     `questions` are the visitor's messages, latest last: the latest that names an outcome says what is asked.
     `terms`: the question's words (as retrieval expands them); `every_rule`: the index's rules, which tell a
     word that names a route from one that many of them use ("团队核心成员" against "人才")."""
-    if not rules:
+    if not rules or asks_for_information(questions[-1]):
         return None
     named_shares = {id(r): named_share(r, terms) for r in rules}
     asked_terms, terms = terms, distinctive(terms, rules)
