@@ -210,7 +210,8 @@ def extract_rules(units: Sequence) -> list[Rule]:
             listed = who_alternatives(region) if outcome.kind != "other" else None
             if listed is not None:  # "A，B，或者C的留学人员，以及D的人员等，…可直接申办落户": one way each
                 reqs = listed
-            elif outcome.kind == "other" and reqs:
+            elif outcome.kind == "other" and (reqs or (_WORDED_CASE.search(text, s, outcome.start)
+                                                       and "\n" not in text[s:outcome.start].strip())):
                 # "…年满十六周岁后，仍在…阶段就读的，继续予以供养": what it grants is no route of the kinds the
                 # verdict ranks, and its words are conditions as much as its figures
                 reqs = defined_requirements(region)
@@ -225,6 +226,9 @@ def extract_rules(units: Sequence) -> list[Rule]:
     return bind_routes(rules, general_lists, {u.id: u.text for u in units})
 
 
+# "对未发生债权债务…，并由全体投资人书面承诺…的，可以按照简易程序办理注销登记": a case said in words only, closed by
+# "的，" right before what it grants
+_WORDED_CASE = re.compile(r"的[，,]\s*(?:也|均|都)?$")
 _PROOF = re.compile(r"[^、，,；;：:]*?证明")  # one document of a materials list: "…从业时间不低于3年的证明"
 
 

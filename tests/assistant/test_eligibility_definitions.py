@@ -200,3 +200,15 @@ def test_years_of_paying_into_the_housing_fund_are_no_years_out_of_work() -> Non
     assert verdict is None or verdict.outcome != "yes"
     out_of_work = "我连续失业三年了，家里生活严重困难，能提取公积金吗？"
     assert _ask(out_of_work, "第十四条").outcome == "yes"
+
+
+def test_a_case_said_in_words_only_is_a_rule_of_its_parts() -> None:
+    clause = ("第二十条 对未发生债权债务，已结清职工工资、社会保险费用和应缴纳税款，并由全体投资人书面承诺对上述情况的真实性"
+              "承担法律责任的，可以按照简易程序办理注销登记。")
+    (rule,) = extract_rules(clause_units("某市营商环境条例", [("第二十条", clause)]))
+    assert [c.text for c in rule.conditions] == ["对未发生债权债务", "已结清职工工资、社会保险费用和应缴纳税款",
+                                                 "由全体投资人书面承诺对上述情况的真实性承担法律责任"]
+    question = "我们公司没欠债，工资社保税款都结清了，能走简易注销吗？"
+    verdict = decide([question], merge_facts([question]), [rule], ["债务", "结清", "工资", "社会保险", "税款", "简易", "注销"])
+    assert verdict is not None
+    assert "可以按照简易程序办理注销登记" in verdict_line(verdict, "zh") and "享受" not in verdict_line(verdict, "zh")

@@ -41,8 +41,9 @@ def _outcome_phrase(rule: Rule, lang: AnswerLang) -> str:
     if o.kind == "status":
         return f"您属于“{o.text}”" if lang == "zh" else f"you count as 「{o.text}」"
     if lang == "zh":
-        if o.kind == "other" and re.match(r"(?:可以|可)?(?:申请|申办|办理|向)", o.text):
-            return f"可以{re.sub(r'^(?:可以|可)', '', o.text)}"  # "申请住房公积金贷款": what is asked for, as said
+        if o.kind == "other" and re.match(r"(?:也)?(?:可以|可)|(?:申请|申办|办理|向)", o.text):
+            # "申请住房公积金贷款", "可以按照简易程序办理注销登记": what is asked for, as said
+            return f"可以{re.sub(r'^(?:也)?(?:可以|可)', '', o.text)}"
         if o.kind == "shorten":
             return f"持证和社保年限可由{plain_number(o.from_value)}年缩短为{plain_number(o.value)}年"
         if o.kind == "direct_hukou":

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.query.asked_form import asks_conditions
 from ingest.eligibility.model import Rule
 from ingest.eligibility.vocabulary import without_hukou_status
 
@@ -74,6 +75,8 @@ def asks_for_information(question: str) -> bool:
         return False
     at = next((i for i in reversed(range(len(clauses))) if clauses[i].rstrip().endswith(("？", "?"))), len(clauses) - 1)
     asking = clauses[at]
+    if asks_conditions(asking):
+        return False  # "能直接落户吗？需要什么条件？": what the verdict's checklist answers
     # "…多久之内来上海还算数？我是不是快miss了": a yes/no question after it asks about the visitor after all
     return (bool(_WH.search(asking)) and not any(YES_NO.search(x) or "是不是" in x for x in clauses[at:])
             and asked_kind(asking) == "any" and asked_years(asking) is None)
