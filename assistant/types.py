@@ -82,12 +82,14 @@ class Validity:
 
 
 @dataclass(frozen=True)
-class Prohibition:
-    """A 不得/禁止 clause that answers "is that allowed?" with no: the fragment, verbatim, and where it stands."""
+class ClauseAnswer:
+    """A clause that answers "is that allowed / is there…?" by itself: a 不得/禁止 clause says no (`prohibition`), a
+    clause that grants it (可以, 允许, 支持…) says yes (`grant`). The fragment, verbatim, and where it stands."""
 
     doc_title: str
     locator: str
     text: str
+    kind: Literal["prohibition", "grant"] = "prohibition"
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,7 @@ class Answer:
     uncovered_terms: tuple[str, ...] = ()  # the question's topic words that no indexed policy uses
     missing_details: tuple[str, ...] = ()  # asked details (amount, rate, time_limit) no quoted clause states
     verdict: Verdict | None = None  # the eligibility verdict on the visitor's facts, when they bear on a rule
-    prohibition: Prohibition | None = None  # the clause that forbids what the visitor asks about, when one does
+    clause_answer: ClauseAnswer | None = None  # the clause that forbids or grants what is asked, when one does
     requirements: Requirements | None = None  # the conditions the answer lists, when the question asks for them
 
     def to_json(self) -> dict:
@@ -138,15 +140,17 @@ class Answer:
         }
 
     def verdict_json(self) -> dict | None:
-        """The verdict; "no" with the clause when one forbids what is asked ("不可以：…不得…"); "not_covered" for a
-        refusal; None when the question states no facts a rule uses."""
+        """The verdict; "no" with the clause when one forbids what is asked ("不可以：…不得…"), "yes" with the clause
+        when one grants what a general question asks; "not_covered" for a refusal; None when the question states no
+        facts a rule uses."""
         if self.verdict is not None:
             return self.verdict.to_json()
-        if self.prohibition is not None:
-            p = self.prohibition
-            return {"outcome": "no", "facts": [], "rules": [{
-                "doc_title": p.doc_title, "locator": p.locator, "outcome_text": p.text, "status": "unmet",
-                "checked_by_staff": False, "conditions": [], "kind": "prohibition"}]}
+        if self.clause_answer is not None:
+            c = self.clause_answer
+            granted = c.kind == "grant"
+            return {"outcome": "yes" if granted else "no", "facts": [], "rules": [{
+                "doc_title": c.doc_title, "locator": c.locator, "outcome_text": c.text,
+                "status": "met" if granted else "unmet", "checked_by_staff": False, "conditions": [], "kind": c.kind}]}
         if self.refused and self.standalone_query:  # a refusal, not a notice about unusable input
             return {"outcome": "not_covered", "facts": [], "rules": []}
         return None

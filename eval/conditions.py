@@ -47,6 +47,14 @@ def _normal(text: str) -> str:
     return "".join(text.split())
 
 
+def same_document(title: str, gold: str | None) -> bool:
+    """The gold title may carry the issuers before it ("市金融工作局 …关于贯彻…的实施方案") or spaces the index has not."""
+    if gold is None:
+        return False
+    a, b = _normal(title), _normal(gold)
+    return a == b or (len(a) >= 8 and b.endswith(a)) or (len(b) >= 8 and a.endswith(b))
+
+
 def score_answer(q: dict, answer) -> dict:
     """A rule answers when the answer lists its conditions, or — the question also giving facts — when a verdict
     rests on it."""
@@ -57,9 +65,14 @@ def score_answer(q: dict, answer) -> dict:
         rules = listed.alternatives or (listed.rule,)
     elif answer.verdict is not None and answer.verdict.main is not None:
         rules = (answer.verdict.main.rule,)
+    elif getattr(answer, "clause_answer", None) is not None:  # a clause that grants or forbids it, by itself
+        c = answer.clause_answer
+        right = same_document(c.doc_title, q["doc"]) and any(c.locator.startswith(a) for a in q["articles"])
+        return {"listed": True, "right": right, "verbatim": any(_normal(c.text) in _normal(x.unit_text or "")
+                                                                 for x in answer.citations)}
     else:
         return {"listed": False, "right": False, "verbatim": False}
-    right = any(r.doc_title == q["doc"] and any(r.locator.startswith(a) for a in q["articles"]) for r in rules)
+    right = any(same_document(r.doc_title, q["doc"]) and any(r.locator.startswith(a) for a in q["articles"]) for r in rules)
     quoted = {c.id: _normal(c.unit_text) for c in answer.citations if c.unit_text}
     verbatim = all(_normal(c.text) in quoted.get(c.unit_id or r.unit_id, "") for r in rules for c in r.conditions)
     return {"listed": True, "right": right, "verbatim": verbatim}

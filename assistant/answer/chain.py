@@ -204,7 +204,7 @@ class AnswerChain:
                                          hedge_department=department if weak else None,
                                          uncovered=f.uncovered, asked=asked_details(state["standalone"]),
                                          department=department, verdict=state.get("verdict"),
-                                         requirements=state.get("requirements"))
+                                         requirements=state.get("requirements"), general=not state.get("facts"))
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 

@@ -1,6 +1,7 @@
 """A direct first sentence for questions that are not about eligibility, read from the quoted passages:
 the asked amount, rate or time limit ("审核要多久？" → "在10个工作日内完成审核"), whether the policy is still in
-force ("No — it expired on 2022-10-31"), or a prohibition's polarity ("不得…" → "不可以"). Each rests on the
+force ("No — it expired on 2022-10-31"), a prohibition's polarity ("不得…" → "不可以"), or — asked in general
+whether something may be done — the clause that grants it ("…可以在登记住所以外开展经营活动" → "可以"). Each rests on the
 exact clause fragment it states, or on the document's own dates.
 """
 
@@ -10,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
+from assistant.answer.eligibility.asked import WH_WORD
 from assistant.query.crosslingual import ExpandedQuery
 from assistant.types import Validity
 from ingest.eligibility.quantities import find_quantities
@@ -21,10 +23,33 @@ _IN_FORCE_ASKED = re.compile(r"还有效|是否有效|有效吗|有效期|过期
 _PERMISSION_ASKED = re.compile(r"能不能|可不可以|可以.{0,16}吗|能否|是否可以|允许|行不行|合法|违法|违规|合理吗|合规|有权|"
                                r"能这样|可以这样|\bcan (?:i|we|they|a|an|the)\b|\bmay (?:i|we)\b|allowed|legal|lawful|"
                                r"permitted|(?:have|has) the right", re.I)
-_PROHIBITION = re.compile(r"不得|禁止|严禁|不允许")
+_PROHIBITION = re.compile(r"不得|禁止|严禁|不允许|不再(?:予以)?支持|不予(?:以)?(?:支持|受理|批准|办理|登记)")
+# Asking whether something is possible, offered or supported at all: the asking forms of _PERMISSION_ASKED and those
+# of existence and support ("有没有补贴", "鼓不鼓励", "Is there…", "Does the plan support…").
+_YES_NO_ASKED = re.compile(_PERMISSION_ASKED.pattern + r"|能[^，,。？?]{0,16}吗|有没有|有无|会不会|是否|[鼓支]不[鼓支]|"
+                           r"(?:支持|鼓励|允许|提倡)[^，,。？?]{0,10}吗|"
+                           r"(?:^|[.?!]\s+)(?:is|are|does|do|will|would|has|have|can|could|may)\b", re.I)
+# A question about what stands in the way ("会不会卡住", "Is it a problem that…") is not answered by a grant.
+_OBSTACLE_ASKED = re.compile(r"卡住|卡在|影响|有问题|受限|a problem|affect|block|stand in the way|hold (?:me|us) back", re.I)
+# What (and how) is asked, not whether: "要满足什么条件才能参加？", "怎么才能…", "how can we…".
+_HOW_ASKED = re.compile(r"怎么|怎样|如何|多[高大]|\bhow\b", re.I)
+# A clause that grants: may (可以, 可按…), is allowed or exempted (允许, 无需, 免于), or is made easier (提供便利).
+# 可 only as a modal: not 可持续, 认可, 许可. A grant said with a negation before it (不可, 不需) grants nothing.
+_GRANT = re.compile(r"(?<![认许不])可(?=以|按|在|由|向|为|将|申请|申办|享受|免|获|参照|自行|直接|同时|办理|提取|选择|继续|适当)|"
+                    r"(?<!不)(?:允许|准予|无需|无须|不需要?|免于|免予)|提供便利")
+# A policy's support (支持, 鼓励) answers only a question about support: "政府支不支持…", "Are VC firms encouraged to…".
+# Plans support many things near what a visitor asks about, and that is not what the visitor asked.
+_SUPPORT = re.compile(r"(?<!不)(?:支持|鼓励)(?!的)")
+_SUPPORT_ASKED = re.compile(r"支持|鼓励|提倡|扶持|\bencourag|\bsupport|\bbacks?\b|\bpromot", re.I)
+_NEGATION_BEFORE = re.compile(r"(?:不|未|禁止)[^，,；;。]{0,3}$")  # 不再予以支持, 不得享受
+_SENTENCE_CUT = re.compile(r"[。；;\n]")
+GRANT_CONCEPTS = {"zh": 2, "mixed": 2, "en": 4}
+MIN_FRAGMENT_CHARS = 12
+MAX_GRANT_CHARS = 90  # a grant is stated with the comma-clauses before it that say to whom it applies, up to this
 _DETAIL_KIND = {"amount": ("amount",), "rate": ("percent",), "time_limit": ("duration",)}
 _FRAGMENT_CUT = re.compile(r"[，,；;。:：\n]")
-_ARTICLE_NUMBER = re.compile(r"^第[一二三四五六七八九十百零〇\d]+条\s*")
+# The number an article or item opens with: 第十一条, 十二、, 4.
+_ARTICLE_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[一二三四五六七八九十]+、|\d+[.、]\s*)")
 
 
 def _fragment(text: str, pos: int) -> str:
@@ -50,9 +75,41 @@ def _fragment(text: str, pos: int) -> str:
     return _ARTICLE_NUMBER.sub("", text[start:end].strip())
 
 
+def _grant_span(text: str, pos: int) -> str:
+    """The comma-clause granting at `pos` with those before it in its sentence that say to whom and on what terms
+    ("符合条件的天使投资人，依法可享受…"), as many as fit in MAX_GRANT_CHARS."""
+    sentence_start = max((m.end() for m in _SENTENCE_CUT.finditer(text, 0, pos)), default=0)
+    m = _FRAGMENT_CUT.search(text, pos)
+    end = m.start() if m else len(text)
+    starts = [sentence_start, *(m.end() for m in _FRAGMENT_CUT.finditer(text, sentence_start, pos))]
+    start = next(s for s in starts if end - s <= MAX_GRANT_CHARS or s == starts[-1])
+    span = text[start:end].strip()
+    if span.count("（") + span.count("(") != span.count("）") + span.count(")"):
+        return _fragment(text, pos)  # a bracket cut in half: the clause alone, trimmed to whole brackets
+    return _ARTICLE_NUMBER.sub("", span)
+
+
+def _stated(text: str, pos: int) -> str:
+    """The comma-clause at `pos`; one too short to say what it is about ("专项资金不再予以支持") with the clauses before
+    it that do."""
+    fragment = _fragment(text, pos)
+    return fragment if len(fragment) >= MIN_FRAGMENT_CHARS else _grant_span(text, pos)
+
+
+def _concepts_in(text: str, concepts: Sequence[set[str]]) -> int:
+    """How many of the question's concepts the text holds, a word counted once however it was cut (营业执照, not
+    also 营业 and 执照) and however often the question says it."""
+    low = text.lower()
+    found = {t for c in concepts for t in c if t in low}
+    whole = {t for t in found if not any(t != u and t in u for u in found)}
+    return len({frozenset(c) for c in concepts if any(t in whole for t in c)})  # "registered … registered": once
+
+
 def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity], asked: Sequence[str],
-                  expanded: ExpandedQuery) -> DirectAnswer | None:
-    """`passages` are the extractive answer's quoted passages, best first (objects with .hit and .text)."""
+                  expanded: ExpandedQuery, general: bool = False) -> DirectAnswer | None:
+    """`passages` are the extractive answer's quoted passages, best first (objects with .hit and .text).
+    `general`: the question states nothing about the asker that a rule could judge, so a clause that grants what it
+    asks about answers it."""
     if not passages:
         return None
     top = passages[0]
@@ -71,7 +128,8 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
         best = max(found, key=lambda x: (x[0], x[1]), default=None)
         if best is not None and best[0] > 0:  # a figure about something else answers nothing
             return DirectAnswer("figure", best[2].hit, best[3])
-    if _PERMISSION_ASKED.search(question):
+    yes_no = general and _YES_NO_ASKED.search(question)
+    if _PERMISSION_ASKED.search(question) or yes_no:
         # Of the prohibitions quoted from the document the answer rests on, the one sharing most words with the
         # question (its concepts, each counted once); of equals, the first. A question put in English shares words
         # only through their translations, and one is too often a lucky match ("fraud" in 严禁弄虚作假 of another
@@ -79,8 +137,30 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
         concepts = [{t.lower() for t in c.terms if len(t) >= 2} for c in expanded.concepts]
         found = [(sum(any(t in fragment.lower() for t in c) for c in concepts), -i, p, fragment)
                  for i, p in enumerate(passages) if p.hit.doc_id == top.hit.doc_id
-                 for m in _PROHIBITION.finditer(p.text) for fragment in (_fragment(p.text, m.start()),)]
+                 for m in _PROHIBITION.finditer(p.text) for fragment in (_stated(p.text, m.start()),)]
         best = max(found, key=lambda x: (x[0], x[1]), default=None)
         if best is not None and best[0] >= (1 if expanded.lang == "zh" else 2):
             return DirectAnswer("prohibition", best[2].hit, best[3])
+    if yes_no and not (WH_WORD.search(question) or _HOW_ASKED.search(question) or _OBSTACLE_ASKED.search(question)):
+        verbs = re.compile(f"{_GRANT.pattern}|{_SUPPORT.pattern}") if _SUPPORT_ASKED.search(question) else _GRANT
+        return _grant([p for p in passages if p.hit.doc_id == top.hit.doc_id], expanded, verbs)
+    return None
+
+
+def _grant(passages: Sequence, expanded: ExpandedQuery, verbs: re.Pattern[str]) -> DirectAnswer | None:
+    """Of the granting clauses quoted, the one holding most of the question's concepts (words of the policy's title
+    aside: every clause of it has them). It must hold two, for a grant to something else answers nothing; four for
+    a question in English, whose words reach the clauses only through their translations, often by luck."""
+    found = []
+    for i, p in enumerate(passages):
+        concepts = [{t.lower() for t in c.terms if len(t) >= 2 and t not in p.hit.doc_title} for c in expanded.concepts]
+        for m in verbs.finditer(p.text):
+            if _NEGATION_BEFORE.search(p.text[max(0, m.start() - 5):m.start()]):
+                continue
+            span = _grant_span(p.text, m.start())
+            # The granting word is the question's asking word too (允许 for "allowed"): it is no evidence.
+            found.append((_concepts_in(verbs.sub("", span), concepts), -i, p, span))
+    best = max(found, key=lambda x: (x[0], x[1]), default=None)
+    if best is not None and best[0] >= GRANT_CONCEPTS[expanded.lang]:
+        return DirectAnswer("grant", best[2].hit, best[3])
     return None

@@ -21,7 +21,7 @@ from assistant.answer.validity import validity_for_hits, validity_label
 from assistant.query.crosslingual import ExpandedQuery, detect_language
 from assistant.query.details import states, unstated
 from assistant.query.matching import concept_in, informative_concepts, text_tokens
-from assistant.types import Answer, AnswerLang, Citation, Prohibition, Requirements, SearchHit, Verdict
+from assistant.types import Answer, AnswerLang, Citation, ClauseAnswer, Requirements, SearchHit, Verdict
 from ingest.eligibility.model import Rule
 from ingest.sentences import Sentence, normalize, split_sentences
 
@@ -214,14 +214,17 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
                             notice: str | None = None, standalone_query: str = "",
                             hedge_department: str | None = None, uncovered: Sequence[str] = (),
                             asked: Sequence[str] = (), department: str | None = None,
-                            verdict: Verdict | None = None, requirements: Requirements | None = None) -> Answer:
+                            verdict: Verdict | None = None, requirements: Requirements | None = None,
+                            general: bool = False) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
     evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
     `uncovered` words it first says the policies never use them; for `asked` details (assistant/query/details.py)
     that no quote states, that the quoted clauses don't state them — and then the lead is hedged too, naming
     `department` (a quote without the asked figure doesn't answer "how much"). `requirements`: the rule whose
-    conditions the question asks (assistant/answer/eligibility/overview.py), listed when nothing else answers it."""
+    conditions the question asks (assistant/answer/eligibility/overview.py), listed when nothing else answers it.
+    `general`: the question (with its history) states no facts of the asker's, so a clause granting what it asks
+    answers it — the asker's own case is the verdict's to judge."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits, asked)
     if verdict is not None or hedge_department or (requirements is not None and direct_answer(
@@ -257,17 +260,18 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
     missing = unstated(asked, (c.quote for c in citations if c.verified))
-    direct = direct_answer(standalone_query or question, passages, validity, asked, expanded)
+    direct = direct_answer(standalone_query or question, passages, validity, asked, expanded,
+                           general=general and verdict is None and requirements is None)
     # An answered question's uncovered words are named only when the answer is hedged anyway (a real gap):
     # then "the policies never use 公积金" says why. Refusals always name them.
     shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()
-    prohibition = (Prohibition(direct.hit.doc_title, direct.hit.locator, direct.text)
-                   if direct is not None and direct.kind == "prohibition" else None)
+    clause_answer = (ClauseAnswer(direct.hit.doc_title, direct.hit.locator, direct.text, direct.kind)
+                     if direct is not None and direct.kind in ("prohibition", "grant") else None)
     lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
                             missing=missing, hedge_department=hedge_department, ask=department,
                             requirements=requirements))
     text = "\n\n".join([lead, *blocks])
     return Answer(answer=text, citations=citations, refused=False, validity=validity, mode="extractive",
                   notice=notice, unverified_quotes=unverified, standalone_query=standalone_query,
-                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict, prohibition=prohibition,
+                  uncovered_terms=tuple(uncovered), missing_details=missing, verdict=verdict, clause_answer=clause_answer,
                   requirements=requirements if direct is None and not missing else None)

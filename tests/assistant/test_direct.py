@@ -9,7 +9,7 @@ from assistant.answer.direct import direct_answer
 from assistant.answer.extractive import Passage
 from assistant.query.crosslingual import CrossLingualExpander
 from assistant.query.textproc import default_processor
-from assistant.types import SearchHit, Validity
+from assistant.types import Answer, ClauseAnswer, SearchHit, Validity
 
 HIRING = "第十一条 单位不得采用不正当手段招聘人才，不得以任何名义向应聘人员收取押金或者费用。"
 LISTED = "对上市公司财务造假的责任人，依法在金融服务、出境出行等方面予以限制。"
@@ -63,3 +63,64 @@ def test_asked_whether_it_still_applies_in_everyday_words() -> None:
     v = Validity(passage.hit.doc_title, "in_force", None, date(2006, 1, 1))
     lead = _lead("这个规定现在还管用吗？", [passage], (v,))
     assert lead is not None and lead.kind == "validity" and lead.validity is v
+
+
+# --- a general question answered by the clause that grants what it asks --------------------------------------------
+STALLS = "第八条 本区登记的个体商户可以在登记场所以外设摊经营，无需另行办理备案手续。"
+FUNDED = "第七条 已获得其他区级财政资金扶持的项目，专项资金不再予以支持。"
+QUALITY = "二、鼓励制造企业推行首席质量官制度，提升产品品质。"
+
+
+def _grant_lead(question: str, text: str, general: bool = True):
+    return direct_answer(question, [_passage("营商", text)], (), (), _expand_with(question, text), general=general)
+
+
+def _expand_with(question: str, text: str):
+    tp = default_processor()
+    return CrossLingualExpander(tp, frozenset(tp.tokenize(text))).expand(question)
+
+
+def test_a_general_question_is_answered_by_the_clause_that_grants_it_with_whom_it_grants() -> None:
+    lead = _grant_lead("个体商户能不能在登记场所以外设摊？", STALLS)
+    assert lead is not None and lead.kind == "grant"
+    assert lead.text == "本区登记的个体商户可以在登记场所以外设摊经营"  # its subject kept, its article number not
+
+
+def test_a_question_that_states_the_askers_own_case_is_not_answered_by_a_grant() -> None:
+    assert _grant_lead("我是外区登记的个体商户，能不能在登记场所以外设摊？", STALLS, general=False) is None
+
+
+def test_a_grant_said_with_a_negation_is_a_no_with_the_clause_saying_what_it_refuses() -> None:
+    lead = _grant_lead("项目已经拿过其他区级财政资金了，还能申请专项资金吗？", FUNDED)
+    assert lead is not None and lead.kind == "prohibition"
+    # "专项资金不再予以支持" alone does not say what is refused
+    assert lead.text == "已获得其他区级财政资金扶持的项目，专项资金不再予以支持"
+
+
+def test_support_answers_a_question_about_support_only() -> None:
+    asked_support = _grant_lead("政府鼓励制造企业设首席质量官吗？", QUALITY)
+    assert asked_support is not None and asked_support.kind == "grant"
+    assert asked_support.text == "鼓励制造企业推行首席质量官制度"  # not the item number 二、
+    assert _grant_lead("制造企业能不能不设首席质量官？", QUALITY) is None  # encouraged is not allowed, nor required
+
+
+def test_a_question_of_how_or_of_what_stands_in_the_way_is_not_answered_by_a_grant() -> None:
+    assert _grant_lead("个体商户怎么才能在登记场所以外设摊？", STALLS) is None
+    assert _grant_lead("在登记场所以外设摊会不会影响个体商户的登记？", STALLS) is None
+    assert _grant_lead("个体商户在登记场所以外设摊，要办哪些手续？", STALLS) is None
+
+
+def test_an_english_question_needs_more_words_in_common_than_a_chinese_one() -> None:
+    assert _grant_lead("个体商户可以在外面设摊吗？", STALLS) is not None  # 个体商户, 设摊
+    # 登记, 商户 and 备案 in common, through their translations: three lucky words are not enough
+    assert _grant_lead("Can a registered self-employed trader set up a stall outside the registered premises "
+                       "without filing?", STALLS) is None
+
+
+def test_the_json_says_yes_with_the_clause_that_grants_it() -> None:
+    answer = Answer(answer="可以：…", citations=[], refused=False, validity=[], mode="extractive",
+                    clause_answer=ClauseAnswer("某区营商条例", "第八条", "本区登记的个体商户可以在登记场所以外设摊经营",
+                                               "grant"))
+    verdict = answer.to_json()["verdict"]
+    assert verdict["outcome"] == "yes" and verdict["rules"][0]["kind"] == "grant"
+    assert verdict["rules"][0]["outcome_text"] == "本区登记的个体商户可以在登记场所以外设摊经营"

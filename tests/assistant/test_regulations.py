@@ -125,3 +125,13 @@ def test_the_clause_a_verdict_rests_on_is_quoted_however_low_it_ranked(regulatio
     assert answer.to_json()["verdict"]["rules"][0]["locator"] == "第十条"
     first = answer.citations[0]
     assert first.doc_title == "上海市社会救助条例" and "本市户籍家庭" in first.quote and first.verified
+
+
+def test_a_general_question_is_answered_yes_by_the_article_that_grants_it(regulations_settings: Settings) -> None:
+    answer = PolicyAssistant(regulations_settings).ask("公司可以在登记住所以外的地方经营吗？")
+    first = answer.answer.splitlines()[0]
+    assert first.startswith("可以：《上海市优化营商环境条例》第三十一条规定“本市登记的经营主体可以在登记住所以外开展经营活动”")
+    verdict = answer.to_json()["verdict"]
+    assert verdict["outcome"] == "yes" and verdict["rules"][0]["kind"] == "grant"
+    # the granting words are a quote of the article the answer cites, checked against its text
+    assert any(c.verified and verdict["rules"][0]["outcome_text"] in c.quote for c in answer.citations)

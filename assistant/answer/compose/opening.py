@@ -28,7 +28,7 @@ class DirectAnswer:
     """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, or
     whether something is prohibited. `text` is the exact clause fragment it rests on (empty for status)."""
 
-    kind: Literal["figure", "validity", "prohibition"]
+    kind: Literal["figure", "validity", "prohibition", "grant"]
     hit: SearchHit
     text: str = ""
     validity: Validity | None = None
@@ -148,6 +148,10 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
         if lang == "zh":
             return f"不可以：{where}规定“{d.text}”。"
         return f"No — {where} prohibits it: 「{d.text}」. "
+    if d.kind == "grant":
+        if lang == "zh":
+            return f"可以：{where}规定“{d.text}”。"
+        return f"Yes — {where} provides: 「{d.text}」. "
     if lang == "zh":
         return f"按{where}：{d.text}。"
     return f"{where} states: 「{d.text}」. "

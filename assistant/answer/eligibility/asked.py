@@ -58,7 +58,7 @@ def voices_doubt(question: str) -> bool:
 
 # The clause a message asks in: its last one before a question mark, else its last one.
 _CLAUSES = re.compile(r"[^，,；;。！!？?\n]+[？?]|[^，,；;。！!？?\n]+$")
-_WH = re.compile(r"哪|什么|啥|多少|多久|多长|几|何时|\b(?:when|which|what(?! about)|where|how (?:many|long|much|soon))\b", re.I)
+WH_WORD = re.compile(r"哪|什么|啥|多少|多久|多长|几|何时|\b(?:when|which|what(?! about)|where|how (?:many|long|much|soon))\b", re.I)
 # "有没有一个清单可以查", "is there a list": a document asked for, not whether one qualifies
 _LIST_ASKED = re.compile(r"(?:有没有|有无|是否有)[^，,。？?]{0,6}(?:清单|名单|目录|列表)|\bis there an? (?:list|directory)\b",
                          re.I)
@@ -78,7 +78,7 @@ def asks_for_information(question: str) -> bool:
     if asks_conditions(asking):
         return False  # "能直接落户吗？需要什么条件？": what the verdict's checklist answers
     # "…多久之内来上海还算数？我是不是快miss了": a yes/no question after it asks about the visitor after all
-    return (bool(_WH.search(asking)) and not any(YES_NO.search(x) or "是不是" in x for x in clauses[at:])
+    return (bool(WH_WORD.search(asking)) and not any(YES_NO.search(x) or "是不是" in x for x in clauses[at:])
             and asked_kind(asking) == "any" and asked_years(asking) is None)
 
 
