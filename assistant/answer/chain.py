@@ -174,8 +174,7 @@ class AnswerChain:
                                       state.get("uncovered", ()), question=state["standalone"])
         if (self.answerability is not None and f.n_concepts
                 and not any(h.doc_title in self.unfamiliar_documents for h in state["hits"])):
-            # What the question is about, without a "要什么条件" that out-of-scope questions often end with; for
-            # most questions that is the query dense retrieval just embedded (the embedder's query cache).
+            # What it is about, without the "要什么条件" out-of-scope questions often end with (the embedder's cache).
             vector = self.retriever.embeddings.embed_query(without_form(state["standalone"]))
             f = replace(f, out_of_scope_p=self.answerability.p_out_of_scope(vector, f),
                         learned_threshold=self.answerability.threshold)
@@ -204,7 +203,8 @@ class AnswerChain:
                                          hedge_department=department if weak else None,
                                          uncovered=f.uncovered, asked=asked_details(state["standalone"]),
                                          department=department, verdict=state.get("verdict"),
-                                         requirements=state.get("requirements"), general=not state.get("facts"))
+                                         requirements=state.get("requirements"),
+                                         general=not state.get("facts"), term_share=self.retriever.term_share)
         answer.timings_ms = {**state.get("timings", {}), "generate": _ms(t0)}
         return answer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -215,7 +215,7 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
                             hedge_department: str | None = None, uncovered: Sequence[str] = (),
                             asked: Sequence[str] = (), department: str | None = None,
                             verdict: Verdict | None = None, requirements: Requirements | None = None,
-                            general: bool = False) -> Answer:
+                            general: bool = False, term_share: Callable[[str], float] | None = None) -> Answer:
     """Lead line + quoted passages grouped by unit, each unit with its policy's status. Returns an Answer
     with refused=False; the caller decides on refusal before calling this. With `hedge_department` (weak
     evidence that still passed the refusal gate) the lead says the clauses may not fit and whom to ask; with
@@ -224,12 +224,13 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     `department` (a quote without the asked figure doesn't answer "how much"). `requirements`: the rule whose
     conditions the question asks (assistant/answer/eligibility/overview.py), listed when nothing else answers it.
     `general`: the question (with its history) states no facts of the asker's, so a clause granting what it asks
-    answers it — the asker's own case is the verdict's to judge."""
+    answers it — the asker's own case is the verdict's to judge. `term_share` (the share of indexed units holding a
+    word) lets a count or scale asked for be answered with the figure."""
     lang = answer_language(question)
     passages = select_passages(expanded, hits, asked)
+    quoted_validity = validity_for_hits(list(dict.fromkeys(p.hit for p in passages)), today)
     if verdict is not None or hedge_department or (requirements is not None and direct_answer(
-            standalone_query or question, passages, validity_for_hits(list(dict.fromkeys(p.hit for p in passages)),
-                                                                      today), asked, expanded) is not None):
+            standalone_query or question, passages, quoted_validity, asked, expanded) is not None):
         # A verdict, the asked figure or a prohibition answers; weak evidence is not answered with some rule's
         # conditions.
         requirements = None
@@ -261,7 +262,8 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
     missing = unstated(asked, (c.quote for c in citations if c.verified))
     direct = direct_answer(standalone_query or question, passages, validity, asked, expanded,
-                           general=general and verdict is None and requirements is None)
+                           general=general and verdict is None and requirements is None,
+                           term_share=term_share if requirements is None else None)  # a list asked for comes first
     # An answered question's uncovered words are named only when the answer is hedged anyway (a real gap):
     # then "the policies never use 公积金" says why. Refusals always name them.
     shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()

@@ -139,6 +139,13 @@ class HybridRetriever:
         """The query's topic words that no indexed unit uses (see assistant/query/lexicon.py)."""
         return self.index.lexicon.uncovered(query)
 
+    def term_share(self, term: str) -> float:
+        """The share of indexed units that hold the term (its rarest token): 企业 is in most units of a plan,
+        二级节点 in one."""
+        idx = self.index
+        tokens = self.processor.tokenize(term, drop_stopwords=False) or [term.lower()]
+        return min(idx.df.get(t, 0) for t in tokens) / max(1, len(idx.units))
+
     # --- pieces ------------------------------------------------------------------------------------
     @staticmethod
     def _load_reranker(name: str) -> Any:

@@ -124,3 +124,38 @@ def test_the_json_says_yes_with_the_clause_that_grants_it() -> None:
     verdict = answer.to_json()["verdict"]
     assert verdict["outcome"] == "yes" and verdict["rules"][0]["kind"] == "grant"
     assert verdict["rules"][0]["outcome_text"] == "本区登记的个体商户可以在登记场所以外设摊经营"
+
+
+# --- a number of things, or a scale, asked for -------------------------------------------------------------------
+TARGETS = "二、到2025年，培育30家以上智能工厂示范企业，新增50家绿色工厂，建设8个工业互联网标识解析节点。"
+BRANDS = "一、新增上海市品牌引领示范企业30家。"
+TEAM = "第四条 拥有专利来本市创办企业的负责人、团队核心成员(一般累计不超过3人)，可以申办落户。"
+
+
+def _word_share_stand_in(term: str) -> float:
+    """A stand-in for the index's share of units holding a word (HybridRetriever.term_share): these few are common."""
+    return 0.6 if term in {"企业", "新增", "培育", "上海", "建设"} else 0.01
+
+
+def _count_lead(question: str, text: str, share=_word_share_stand_in):
+    return direct_answer(question, [_passage("规划", text)], (), (), _expand_with(question, text), term_share=share)
+
+
+def test_a_count_asked_for_is_answered_by_the_fragment_that_counts_that_thing() -> None:
+    lead = _count_lead("智能工厂示范企业要培育多少家？", TARGETS)
+    assert lead is not None and lead.kind == "figure" and lead.text == "培育30家以上智能工厂示范企业"
+    nodes = _count_lead("标识解析节点要建几个？", TARGETS)
+    assert nodes is not None and nodes.text == "建设8个工业互联网标识解析节点"
+
+
+def test_a_count_of_something_else_in_common_words_only_is_no_answer() -> None:
+    # 新增 and 企业 are in common, and both are in most clauses of a plan
+    assert _count_lead("要新增多少家全国质量标杆企业？", BRANDS) is None
+    # without the index's word shares, a count is not answered at all
+    assert _count_lead("智能工厂示范企业要培育多少家？", TARGETS, share=None) is None
+
+
+def test_a_count_of_people_does_not_answer_how_many_items() -> None:
+    assert _count_lead("团队核心成员拥有专利，要几项专利？", TEAM) is None
+    lead = _count_lead("团队核心成员最多能报几个人？", TEAM)
+    assert lead is not None and "3人" in lead.text
