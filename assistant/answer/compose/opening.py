@@ -58,6 +58,9 @@ def opening(f: Findings) -> str:
              missing_detail_line(f.lang, f.missing, None if f.hedge_department else f.ask)]
     if f.direct is not None and not f.missing:
         parts.append(direct_line(f.direct, f.lang))
+        if f.cited and f.cited[0].doc_title == f.direct.hit.doc_title:
+            # The sentence above named the policy and the article, and the status if that is what was asked.
+            return "".join(parts) + quotes_line(f, status=f.direct.kind != "validity")
     elif f.requirements is not None and not f.missing and not f.hedge_department:
         return "\n".join(requirements_lines(f.requirements, f.lang)) + "\n" + source_line(f)
     parts.append(source_line(f))
@@ -110,6 +113,17 @@ def source_line(f: Findings) -> str:
                 f"case, please ask {hedge}:")
     return (f"The indexed policies address this in 《{first.doc_title}》 {first.locator}{also}{status}; "
             f"the relevant clauses, quoted word for word:")
+
+
+def quotes_line(f: Findings, status: bool = True) -> str:
+    """The words before the quotes when the sentence before them has named where they come from: the policy's
+    status, if it is not simply in force, and that the quotes follow."""
+    first = f.cited[0]
+    v = next((x for x in f.validity if x.doc_title == first.doc_title), None)
+    label = validity_label(v, f.lang) if status and v and v.status != "in_force" else ""
+    if f.lang == "zh":
+        return (f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else "") + "相关条款原文如下："
+    return f"The clauses, quoted word for word{f' (that policy: {label})' if label else ''}:"
 
 
 def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:
