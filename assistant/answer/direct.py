@@ -189,8 +189,9 @@ def _grant(passages: Sequence, expanded: ExpandedQuery, verbs: re.Pattern[str]) 
                 continue
             span = _grant_span(p.text, m.start())
             # The granting word is the question's asking word too (允许 for "allowed"): it is no evidence.
-            found.append((_concepts_in(verbs.sub("", span), concepts), -i, p, span))
+            found.append((_concepts_in(verbs.sub("", span), concepts), -i, p, span, _SUPPORT.fullmatch(m.group())))
     best = max(found, key=lambda x: (x[0], x[1]), default=None)
     if best is not None and best[0] >= GRANT_CONCEPTS[expanded.lang]:
-        return DirectAnswer("grant", best[2].hit, best[3])
+        # 支持/鼓励 is said as support ("是的：…提出“鼓励…”"), not as a permission
+        return DirectAnswer("support" if best[4] else "grant", best[2].hit, best[3])
     return None

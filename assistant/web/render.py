@@ -103,9 +103,15 @@ _CHECK_CLASS = {"✓": "pa-met", "✗": "pa-unmet", "？": "pa-check"}
 
 def render_answer_text(answer: Answer) -> str:
     """The answer's words; with a verdict, its first line as the verdict (the largest line) and the ✓/✗/？
-    lines after it as a checklist."""
+    lines after it as a checklist; with a clause that grants or forbids what was asked, its first line as the yes or
+    the no."""
     if answer.verdict is None and answer.requirements is not None:
         return _requirements_text(answer.answer)
+    if answer.verdict is None and answer.clause_answer is not None:
+        # A clause that grants or forbids what was asked: its first line is the yes or the no.
+        head, _, rest = answer.answer.partition("\n")
+        outcome = "yes" if answer.clause_answer.kind == "grant" else "no"
+        return f'<div class="pa-verdict pa-verdict-{outcome}" role="status">{esc(head)}</div>{esc_multiline(rest)}'
     if answer.verdict is None:
         return esc_multiline(answer.answer)
     lines = answer.answer.split("\n")

@@ -99,7 +99,7 @@ def test_a_grant_said_with_a_negation_is_a_no_with_the_clause_saying_what_it_ref
 
 def test_support_answers_a_question_about_support_only() -> None:
     asked_support = _grant_lead("政府鼓励制造企业设首席质量官吗？", QUALITY)
-    assert asked_support is not None and asked_support.kind == "grant"
+    assert asked_support is not None and asked_support.kind == "support"  # said as support, not as a permission
     assert asked_support.text == "鼓励制造企业推行首席质量官制度"  # not the item number 二、
     assert _grant_lead("制造企业能不能不设首席质量官？", QUALITY) is None  # encouraged is not allowed, nor required
 

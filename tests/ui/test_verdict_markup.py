@@ -30,3 +30,17 @@ def test_listed_conditions_render_as_a_lead_and_a_list_of_text(indexed_settings)
     listed = markup.index('class="pa-requirements"')
     assert lead < listed < markup.index('class="pa-quote"')  # the lead, its list, then the quotes
     assert markup.count("<li>") >= 5 and "合同有效期在2年及以上" in markup
+
+
+def test_a_clause_that_forbids_or_grants_renders_as_the_verdict_line_of_text(indexed_settings) -> None:
+    assistant = PolicyAssistant(indexed_settings)
+    banned = assistant.ask("申请落户的材料可以弄虚作假吗？<b>急</b>")
+    assert banned.clause_answer is not None and banned.clause_answer.kind == "prohibition"
+    markup = render_answer(banned, "zh")
+    assert_only_app_markup(markup)
+    assert "<b>" not in markup and 'class="pa-verdict pa-verdict-no"' in markup
+    supported = assistant.ask("市里鼓励企业搞远程办公吗？")
+    assert supported.clause_answer is not None and supported.clause_answer.kind == "grant"
+    markup = render_answer(supported, "zh")
+    head = markup[markup.index('class="pa-verdict pa-verdict-yes"'):]
+    assert head.index("是的：") < head.index("</div>") < head.index('class="pa-quote"')  # the yes, then the quotes

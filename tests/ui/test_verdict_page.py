@@ -107,3 +107,16 @@ def test_kiosk_lists_the_conditions_asked_for(browser, kiosk_server) -> None:
     assert order == {"lr": True, "rq": True}, order
     screenshot(page, "kiosk-conditions")
     assert not watch.external_requests()
+
+
+def test_kiosk_shows_a_clause_that_forbids_it_as_the_answers_first_line(browser, kiosk_server) -> None:
+    """"材料可以弄虚作假吗": no verdict on the visitor's facts, but the clause that forbids it is the no, shown first."""
+    watch = open_page(browser, 1080, 1920)
+    page = watch.page
+    page.goto(kiosk_server.url + "/")
+    wait_ready(page)
+    _send_with_enter(page, "申请落户的材料可以弄虚作假吗？", exchanges=1)
+    verdict = _last_answer(page).locator(".pa-verdict")
+    assert verdict.count() == 1 and verdict.inner_text().startswith("不可以")
+    assert "严禁弄虚作假" in verdict.inner_text()
+    assert watch.external_requests() == []

@@ -28,7 +28,7 @@ class DirectAnswer:
     """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, or
     whether something is prohibited. `text` is the exact clause fragment it rests on (empty for status)."""
 
-    kind: Literal["figure", "validity", "prohibition", "grant"]
+    kind: Literal["figure", "validity", "prohibition", "grant", "support"]
     hit: SearchHit
     text: str = ""
     validity: Validity | None = None
@@ -57,9 +57,10 @@ def opening(f: Findings) -> str:
     parts = [uncovered_line(f.lang, f.uncovered),
              missing_detail_line(f.lang, f.missing, None if f.hedge_department else f.ask)]
     if f.direct is not None and not f.missing:
-        parts.append(direct_line(f.direct, f.lang))
+        # The answer in a line of its own, the first; the quotes' line after it. When the quotes open with the
+        # policy and article it named, they are not named again (nor the status, if that is what was asked).
+        parts.append(direct_line(f.direct, f.lang).rstrip() + "\n")
         if f.cited and f.cited[0].doc_title == f.direct.hit.doc_title:
-            # The sentence above named the policy and the article, and the status if that is what was asked.
             return "".join(parts) + quotes_line(f, status=f.direct.kind != "validity")
     elif f.requirements is not None and not f.missing and not f.hedge_department:
         return "\n".join(requirements_lines(f.requirements, f.lang)) + "\n" + source_line(f)
@@ -166,6 +167,10 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
         if lang == "zh":
             return f"可以：{where}规定“{d.text}”。"
         return f"Yes — {where} provides: 「{d.text}」. "
+    if d.kind == "support":
+        if lang == "zh":
+            return f"是的：{where}提出“{d.text}”。"
+        return f"Yes — {where} supports it: 「{d.text}」. "
     if lang == "zh":
         return f"按{where}：{d.text}。"
     return f"{where} states: 「{d.text}」. "
