@@ -76,23 +76,25 @@ def test_enter_sends_and_the_verdict_leads(browser, chat_server) -> None:
     assert not watch.external_requests()
 
 
-def test_kiosk_enter_sends_and_shows_the_verdict(browser, kiosk_server) -> None:
+def _ask_on_kiosk(browser, kiosk_server, question: str):
+    """A fresh kiosk page (1080×1920) with `question` sent by Enter and answered."""
     watch = open_page(browser, 1080, 1920)
-    page = watch.page
-    page.goto(kiosk_server.url + "/")
-    wait_ready(page)
-    _send_with_enter(page, NO_QUESTION, exchanges=1)
+    watch.page.goto(kiosk_server.url + "/")
+    wait_ready(watch.page)
+    _send_with_enter(watch.page, question, exchanges=1)
+    return watch
+
+
+def test_kiosk_enter_sends_and_shows_the_verdict(browser, kiosk_server) -> None:
+    page = _ask_on_kiosk(browser, kiosk_server, NO_QUESTION).page
     _check_verdict(page, "不能", {"✓", "✗"}, ["10%"])
     screenshot(page, "kiosk-verdict")
 
 
 def test_kiosk_lists_the_conditions_asked_for(browser, kiosk_server) -> None:
     """"留学生落户要什么条件": the line naming the outcome leads, the conditions are a list, the quotes follow."""
-    watch = open_page(browser, 1080, 1920)
+    watch = _ask_on_kiosk(browser, kiosk_server, "留学生落户要什么条件？")
     page = watch.page
-    page.goto(kiosk_server.url + "/")
-    wait_ready(page)
-    _send_with_enter(page, "留学生落户要什么条件？", exchanges=1)
     answer = _last_answer(page)
     assert answer.locator(".pa-verdict").count() == 0  # nothing to judge: no verdict
     assert answer.locator(".pa-lead").inner_text().startswith("申办本市常住户口")
@@ -111,12 +113,9 @@ def test_kiosk_lists_the_conditions_asked_for(browser, kiosk_server) -> None:
 
 def test_kiosk_shows_a_clause_that_forbids_it_as_the_answers_first_line(browser, kiosk_server) -> None:
     """"材料可以弄虚作假吗": no verdict on the visitor's facts, but the clause that forbids it is the no, shown first."""
-    watch = open_page(browser, 1080, 1920)
-    page = watch.page
-    page.goto(kiosk_server.url + "/")
-    wait_ready(page)
-    _send_with_enter(page, "申请落户的材料可以弄虚作假吗？", exchanges=1)
-    verdict = _last_answer(page).locator(".pa-verdict")
+    watch = _ask_on_kiosk(browser, kiosk_server, "申请落户的材料可以弄虚作假吗？")
+    verdict = _last_answer(watch.page).locator(".pa-verdict")
     assert verdict.count() == 1 and verdict.inner_text().startswith("不可以")
     assert "严禁弄虚作假" in verdict.inner_text()
     assert watch.external_requests() == []
+    watch.page.context.close()
