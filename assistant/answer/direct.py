@@ -1,6 +1,6 @@
 """A direct first sentence for questions that are not about eligibility, read from the quoted passages:
-the asked amount, rate or time limit ("审核要多久？" → "在10个工作日内完成审核"), whether the policy is still in
-force ("No — it expired on 2022-10-31"), a prohibition's polarity ("不得…" → "不可以"), or — asked in general
+the asked amount, rate, time limit, number of things or scale ("审核要多久？" → "在10个工作日内完成审核", "二级节点要建
+几个？" → "打造10个以上标识解析二级节点"), whether the policy is still in force ("No — it expired on 2022-10-31"), a prohibition's polarity ("不得…" → "不可以"), or — asked in general
 whether something may be done — the clause that grants it ("…可以在登记住所以外开展经营活动" → "可以"). Each rests on the
 exact clause fragment it states, or on the document's own dates.
 """
@@ -41,11 +41,12 @@ _GRANT = re.compile(r"(?<![认许不])可(?=以|按|在|由|向|为|将|申请|�
 # Plans support many things near what a visitor asks about, and that is not what the visitor asked.
 _SUPPORT = re.compile(r"(?<!不)(?:支持|鼓励)(?!的)")
 _SUPPORT_ASKED = re.compile(r"支持|鼓励|提倡|扶持|\bencourag|\bsupport|\bbacks?\b|\bpromot", re.I)
+_GRANT_OR_SUPPORT = re.compile(f"{_GRANT.pattern}|{_SUPPORT.pattern}")
 _NEGATION_BEFORE = re.compile(r"(?:不|未|禁止)[^，,；;。]{0,3}$")  # 不再予以支持, 不得享受
 _SENTENCE_CUT = re.compile(r"[。；;\n]")
 RARE_SHARE = 0.1  # a word held by fewer than this share of the indexed units says what a clause is about
 GRANT_CONCEPTS = {"zh": 2, "mixed": 2, "en": 4}
-MIN_FRAGMENT_CHARS = 12
+MIN_FRAGMENT_CHARS = 12  # a clause shorter than this ("专项资金不再予以支持") does not say what it is about
 MAX_GRANT_CHARS = 90  # a grant is stated with the comma-clauses before it that say to whom it applies, up to this
 _DETAIL_KIND = {"amount": ("amount",), "rate": ("percent",), "time_limit": ("duration",), "count": ("count",)}
 # Asked for a number of things ("二级节点要建几个？", "How many advanced materials…") or for a scale ("目标规模是多少？"):
@@ -172,7 +173,7 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
         if best is not None and best[0] >= (1 if expanded.lang == "zh" else 2):
             return DirectAnswer("prohibition", best[2].hit, best[3])
     if yes_no and not (WH_WORD.search(question) or _HOW_ASKED.search(question) or _OBSTACLE_ASKED.search(question)):
-        verbs = re.compile(f"{_GRANT.pattern}|{_SUPPORT.pattern}") if _SUPPORT_ASKED.search(question) else _GRANT
+        verbs = _GRANT_OR_SUPPORT if _SUPPORT_ASKED.search(question) else _GRANT
         return _grant([p for p in passages if p.hit.doc_id == top.hit.doc_id], expanded, verbs)
     return None
 
