@@ -100,7 +100,7 @@ def source_line(f: Findings) -> str:
     hedge = f.hedge_department if f.verdict is None and f.direct is None else None
     if f.lang == "zh":
         label = validity_label(v, "zh") if v and v.status != "in_force" else ""
-        status = f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else ""
+        status = _zh_status(label)
         also = "等文件" if more else ""
         if hedge:
             return (f"已收录的政策文件中可能没有与您的问题完全对应的规定。最接近的是《{first.doc_title}》{first.locator}"
@@ -123,8 +123,13 @@ def quotes_line(f: Findings, status: bool = True) -> str:
     v = next((x for x in f.validity if x.doc_title == first.doc_title), None)
     label = validity_label(v, f.lang) if status and v and v.status != "in_force" else ""
     if f.lang == "zh":
-        return (f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else "") + "相关条款原文如下："
+        return _zh_status(label) + "相关条款原文如下："
     return f"The clauses, quoted word for word{f' (that policy: {label})' if label else ''}:"
+
+
+def _zh_status(label: str) -> str:
+    """"（该文件已于…到期失效）"; a label that names the document itself ("文件未注明有效期…") takes no 该文件."""
+    return f"（{'' if label.startswith('文件') else '该文件'}{label}）" if label else ""
 
 
 def uncovered_line(lang: AnswerLang, uncovered: Sequence[str]) -> str:
