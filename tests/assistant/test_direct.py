@@ -1,4 +1,4 @@
-"""The direct first sentence of a question that is not about eligibility (assistant/answer/direct.py), on made-up
+"""The direct first sentence of a question that is not about eligibility (assistant/answer/direct), on made-up
 clauses: which prohibition answers "is that allowed / 这合法吗", and when none does."""
 
 from __future__ import annotations

@@ -1,0 +1,52 @@
+"""Which direct first sentence a question that is not about eligibility gets, read from the quoted passages: the
+asked figure (figures.py), whether the policy is still in force ("No — it expired on 2022-10-31"), or whether
+something may be done (clauses.py). Each rests on the exact clause fragment it states, or on the document's own
+dates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from assistant.answer.compose import DirectAnswer
+from assistant.answer.direct.clauses import (
+    PERMISSION_ASKED,
+    YES_NO_ASKED,
+    asks_whether_granted,
+    grant,
+    prohibition,
+)
+from assistant.answer.direct.figures import figure
+from assistant.query.crosslingual import ExpandedQuery
+from assistant.types import Validity
+
+_IN_FORCE_ASKED = re.compile(r"还有效|是否有效|有效吗|有效期|过期|失效|还在执行|还适用|还能用|还管用|还算数|还作数|"
+                             r"still (?:in force|valid|appl|effective|in effect)|expired?|valid until|in effect",
+                             re.I)
+
+
+def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity], asked: Sequence[str],
+                  expanded: ExpandedQuery, general: bool = False,
+                  term_share: Callable[[str], float] | None = None) -> DirectAnswer | None:
+    """`passages` are the extractive answer's quoted passages, best first (objects with .hit and .text).
+    `general`: the question states nothing about the asker that a rule could judge, so a clause that grants what it
+    asks about answers it. `term_share`: the share of indexed units holding a word; a count or a scale asked for is
+    answered only with it."""
+    if not passages:
+        return None
+    top = passages[0]
+    if _IN_FORCE_ASKED.search(question):
+        v = next((x for x in validity if x.doc_title == top.hit.doc_title), None)
+        if v is not None:
+            return DirectAnswer("validity", top.hit, validity=v)
+    found = figure(question, passages, asked, expanded, term_share)
+    if found is not None:
+        return found
+    yes_no = general and YES_NO_ASKED.search(question)
+    if PERMISSION_ASKED.search(question) or yes_no:
+        found = prohibition(passages, expanded)
+        if found is not None:
+            return found
+    if yes_no and asks_whether_granted(question):
+        return grant(question, passages, expanded)
+    return None

@@ -1,0 +1,85 @@
+"""Whether something may be done, answered by the clause that forbids it ("不得…" → 不可以) or, asked in general, by
+the clause that grants it ("…可以在登记住所以外开展经营活动" → 可以; a plan's 支持/鼓励 → 是的, when support is asked)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer.compose import DirectAnswer
+from assistant.answer.direct.spans import clause_span, concepts_in, stated
+from assistant.answer.eligibility.asked import WH_WORD
+from assistant.query.crosslingual import ExpandedQuery
+
+# Asking whether something may be done, or whether what someone did is lawful ("这合法吗", "Is that legal?").
+PERMISSION_ASKED = re.compile(r"能不能|可不可以|可以.{0,16}吗|能否|是否可以|允许|行不行|合法|违法|违规|合理吗|合规|有权|"
+                              r"能这样|可以这样|\bcan (?:i|we|they|a|an|the)\b|\bmay (?:i|we)\b|allowed|legal|lawful|"
+                              r"permitted|(?:have|has) the right", re.I)
+_PROHIBITION = re.compile(r"不得|禁止|严禁|不允许|不再(?:予以)?支持|不予(?:以)?(?:支持|受理|批准|办理|登记)")
+# Asking whether something is possible, offered or supported at all: the asking forms of PERMISSION_ASKED and those
+# of existence and support ("有没有补贴", "鼓不鼓励", "Is there…", "Does the plan support…").
+YES_NO_ASKED = re.compile(PERMISSION_ASKED.pattern + r"|能[^，,。？?]{0,16}吗|有没有|有无|会不会|是否|[鼓支]不[鼓支]|"
+                          r"(?:支持|鼓励|允许|提倡)[^，,。？?]{0,10}吗|"
+                          r"(?:^|[.?!]\s+)(?:is|are|does|do|will|would|has|have|can|could|may)\b", re.I)
+# A question about what stands in the way ("会不会卡住", "Is it a problem that…") is not answered by a grant.
+_OBSTACLE_ASKED = re.compile(r"卡住|卡在|影响|有问题|受限|a problem|affect|block|stand in the way|hold (?:me|us) back", re.I)
+# What (and how) is asked, not whether: "要满足什么条件才能参加？", "怎么才能…", "how can we…".
+_HOW_ASKED = re.compile(r"怎么|怎样|如何|多[高大]|\bhow\b", re.I)
+# A clause that grants: may (可以, 可按…), is allowed or exempted (允许, 无需, 免于), or is made easier (提供便利).
+# 可 only as a modal: not 可持续, 认可, 许可. A grant said with a negation before it (不可, 不需) grants nothing.
+_GRANT = re.compile(r"(?<![认许不])可(?=以|按|在|由|向|为|将|申请|申办|享受|免|获|参照|自行|直接|同时|办理|提取|选择|继续|适当)|"
+                    r"(?<!不)(?:允许|准予|无需|无须|不需要?|免于|免予)|提供便利")
+# A policy's support (支持, 鼓励) answers only a question about support: "政府支不支持…", "Are VC firms encouraged to…".
+# Plans support many things near what a visitor asks about, and that is not what the visitor asked.
+_SUPPORT = re.compile(r"(?<!不)(?:支持|鼓励)(?!的)")
+_SUPPORT_ASKED = re.compile(r"支持|鼓励|提倡|扶持|\bencourag|\bsupport|\bbacks?\b|\bpromot", re.I)
+_GRANT_OR_SUPPORT = re.compile(f"{_GRANT.pattern}|{_SUPPORT.pattern}")
+_NEGATION_BEFORE = re.compile(r"(?:不|未|禁止)[^，,；;。]{0,3}$")  # 不再予以支持, 不得享受
+GRANT_CONCEPTS = {"zh": 2, "mixed": 2, "en": 4}
+
+
+def prohibition(passages: Sequence, expanded: ExpandedQuery) -> DirectAnswer | None:
+    """Of the prohibitions quoted from the document the answer rests on (the first passage's), the one sharing most
+    words with the question (its concepts, each counted once); of equals, the first. A question put in English
+    shares words only through their translations, and one is too often a lucky match ("fraud" in 严禁弄虚作假 of
+    another document), so it needs two."""
+    top = passages[0]
+    concepts = [{t.lower() for t in c.terms if len(t) >= 2} for c in expanded.concepts]
+    found = [(sum(any(t in fragment.lower() for t in c) for c in concepts), -i, p, fragment)
+             for i, p in enumerate(passages) if p.hit.doc_id == top.hit.doc_id
+             for m in _PROHIBITION.finditer(p.text) for fragment in (stated(p.text, m.start()),)]
+    best = max(found, key=lambda x: (x[0], x[1]), default=None)
+    if best is not None and best[0] >= (1 if expanded.lang == "zh" else 2):
+        return DirectAnswer("prohibition", best[2].hit, best[3])
+    return None
+
+
+def asks_whether_granted(question: str) -> bool:
+    """A yes/no question that a granting clause answers: not how, what, or what stands in the way."""
+    return bool(YES_NO_ASKED.search(question)) and not (
+        WH_WORD.search(question) or _HOW_ASKED.search(question) or _OBSTACLE_ASKED.search(question))
+
+
+def grant(question: str, passages: Sequence, expanded: ExpandedQuery) -> DirectAnswer | None:
+    """Of the granting clauses quoted from the document the answer rests on, the one holding most of the question's
+    concepts (words of the policy's title aside: every clause of it has them). It must hold two, for a grant to
+    something else answers nothing; four for a question in English, whose words reach the clauses only through their
+    translations, often by luck."""
+    verbs = _GRANT_OR_SUPPORT if _SUPPORT_ASKED.search(question) else _GRANT
+    top = passages[0]
+    found = []
+    for i, p in enumerate(passages):
+        if p.hit.doc_id != top.hit.doc_id:
+            continue
+        concepts = [{t.lower() for t in c.terms if len(t) >= 2 and t not in p.hit.doc_title} for c in expanded.concepts]
+        for m in verbs.finditer(p.text):
+            if _NEGATION_BEFORE.search(p.text[max(0, m.start() - 5):m.start()]):
+                continue
+            span = clause_span(p.text, m.start())
+            # The granting word is the question's asking word too (允许 for "allowed"): it is no evidence.
+            found.append((concepts_in(verbs.sub("", span), concepts), -i, p, span, _SUPPORT.fullmatch(m.group())))
+    best = max(found, key=lambda x: (x[0], x[1]), default=None)
+    if best is not None and best[0] >= GRANT_CONCEPTS[expanded.lang]:
+        # 支持/鼓励 is said as support ("是的：…提出“鼓励…”"), not as a permission
+        return DirectAnswer("support" if best[4] else "grant", best[2].hit, best[3])
+    return None
