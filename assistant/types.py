@@ -83,13 +83,23 @@ class Validity:
 
 @dataclass(frozen=True)
 class ClauseAnswer:
-    """A clause that answers "is that allowed / is there…?" by itself: a 不得/禁止 clause says no (`prohibition`), a
-    clause that grants it (可以, 允许, 支持…) says yes (`grant`). The fragment, verbatim, and where it stands."""
+    """A clause fragment that answers the question by itself, verbatim, and where it stands: a 不得/禁止 clause says no
+    (`prohibition`), a clause that grants it (可以, 允许, 支持…) says yes (`grant`); the asked figure (`figure`), the
+    body responsible or to go to (`body`, `named` the body) or a term's definition (`definition`, `named` the term)."""
 
     doc_title: str
     locator: str
     text: str
-    kind: Literal["prohibition", "grant"] = "prohibition"
+    kind: Literal["prohibition", "grant", "figure", "body", "definition"] = "prohibition"
+    named: str = ""
+
+    @property
+    def yes_or_no(self) -> bool:
+        return self.kind in ("prohibition", "grant")
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "doc_title": self.doc_title, "locator": self.locator, "text": self.text,
+                "named": self.named or None}
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ class Answer:
     uncovered_terms: tuple[str, ...] = ()  # the question's topic words that no indexed policy uses
     missing_details: tuple[str, ...] = ()  # asked details (amount, rate, time_limit) no quoted clause states
     verdict: Verdict | None = None  # the eligibility verdict on the visitor's facts, when they bear on a rule
-    clause_answer: ClauseAnswer | None = None  # the clause that forbids or grants what is asked, when one does
+    clause_answer: ClauseAnswer | None = None  # the clause fragment that answers by itself, when one does
     requirements: Requirements | None = None  # the conditions the answer lists, when the question asks for them
 
     def to_json(self) -> dict:
@@ -137,6 +147,8 @@ class Answer:
             "verdict": self.verdict_json(),
             # the listed conditions: one rule as `rules --json` shows it, and the document's other routes
             "requirements": self.requirements.to_json() if self.requirements is not None else None,
+            # the clause fragment the answer's first line states: a yes or no, a figure, a body, a definition
+            "direct_answer": self.clause_answer.to_json() if self.clause_answer is not None else None,
         }
 
     def verdict_json(self) -> dict | None:
@@ -145,7 +157,7 @@ class Answer:
         facts a rule uses."""
         if self.verdict is not None:
             return self.verdict.to_json()
-        if self.clause_answer is not None:
+        if self.clause_answer is not None and self.clause_answer.yes_or_no:
             c = self.clause_answer
             granted = c.kind == "grant"
             return {"outcome": "yes" if granted else "no", "facts": [], "rules": [{

@@ -65,8 +65,8 @@ def score_answer(q: dict, answer) -> dict:
         rules = listed.alternatives or (listed.rule,)
     elif answer.verdict is not None and answer.verdict.main is not None:
         rules = (answer.verdict.main.rule,)
-    elif getattr(answer, "clause_answer", None) is not None:  # a clause that grants or forbids it, by itself
-        c = answer.clause_answer
+    elif (c := getattr(answer, "clause_answer", None)) is not None and getattr(c, "yes_or_no", True):
+        # a clause that grants or forbids it, by itself (not a figure, body or definition it states)
         right = same_document(c.doc_title, q["doc"]) and any(c.locator.startswith(a) for a in q["articles"])
         return {"listed": True, "right": right, "verbatim": any(_normal(c.text) in _normal(x.unit_text or "")
                                                                  for x in answer.citations)}

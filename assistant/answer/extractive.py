@@ -268,8 +268,8 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     # then "the policies never use 公积金" says why. Refusals always name them.
     shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()
     clause_answer = (ClauseAnswer(direct.hit.doc_title, direct.hit.locator, direct.text,
-                                  "prohibition" if direct.kind == "prohibition" else "grant")
-                     if direct is not None and direct.kind in ("prohibition", "grant", "support") else None)
+                                  "grant" if direct.kind == "support" else direct.kind, direct.named)
+                     if direct is not None and direct.kind != "validity" else None)
     lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
                             missing=missing, hedge_department=hedge_department, ask=department,
                             requirements=requirements))

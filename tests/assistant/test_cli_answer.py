@@ -39,9 +39,10 @@ def test_ask_json_contract_with_history(indexed_settings, tmp_path: Path) -> Non
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     # The contract only grows: the five original fields, plus uncovered_terms and missing_details (2026-12-02),
-    # verdict (2026-12-06) and requirements (2026-12-07; null here: a verdict answers).
+    # verdict (2026-12-06), requirements and direct_answer (2026-12-07; null here: a verdict answers).
     assert set(out) == {"answer", "citations", "refused", "validity", "mode", "uncovered_terms", "missing_details",
-                        "verdict", "requirements"} and out["requirements"] is None
+                        "verdict", "requirements", "direct_answer"} and out["requirements"] is None
+    assert out["direct_answer"] is None
     # The follow-up re-labels the earlier 500万 as cumulative: 累计500万 meets the 5-year tier, not the 3-year one.
     verdict = out["verdict"]
     assert set(verdict) == {"outcome", "facts", "rules"} and verdict["outcome"] == "yes"

@@ -57,7 +57,7 @@ def test_llm_invoke_returns_the_same_contract(indexed_settings, standin) -> None
     answer = _assistant(indexed_settings, standin).ask(QUESTION)
     assert answer.mode == "llm" and set(answer.to_json()) == {"answer", "citations", "refused", "validity", "mode",
                                                               "uncovered_terms", "missing_details", "verdict",
-                                                              "requirements"}
+                                                              "requirements", "direct_answer"}
     assert answer.to_json()["mode"] == "llm"
 
 

@@ -135,3 +135,18 @@ def test_a_general_question_is_answered_yes_by_the_article_that_grants_it(regula
     assert verdict["outcome"] == "yes" and verdict["rules"][0]["kind"] == "grant"
     # the granting words are a quote of the article the answer cites, checked against its text
     assert any(c.verified and verdict["rules"][0]["outcome_text"] in c.quote for c in answer.citations)
+
+
+def test_who_is_responsible_and_what_a_term_means_are_answered_from_the_articles(
+        regulations_settings: Settings) -> None:
+    assistant = PolicyAssistant(regulations_settings)
+    who = assistant.ask("住房公积金由谁来管理？")
+    first = who.answer.splitlines()[0]
+    assert first.startswith("上海市公积金管理中心：《上海市住房公积金管理若干规定》第二条规定“")
+    stated = first.split("规定“", 1)[1].rsplit("”", 1)[0]
+    assert "负责本市住房公积金的管理运作" in stated
+    assert any(c.verified and stated in c.quote for c in who.citations)  # the words stated are a checked quote
+    meaning = assistant.ask("什么是最低生活保障家庭？").answer.splitlines()[0]
+    assert meaning.startswith("按《上海市社会救助条例》")
+    # the whole definition, not its first comma-clause
+    assert meaning.endswith("是指在本市共同生活的家庭成员人均可支配收入低于本市最低生活保障标准，且符合最低生活保障家庭财产标准规定的本市户籍家庭。")

@@ -44,3 +44,17 @@ def test_a_clause_that_forbids_or_grants_renders_as_the_verdict_line_of_text(ind
     markup = render_answer(supported, "zh")
     head = markup[markup.index('class="pa-verdict pa-verdict-yes"'):]
     assert head.index("是的：") < head.index("</div>") < head.index('class="pa-quote"')  # the yes, then the quotes
+
+
+def test_a_body_named_by_a_clause_renders_as_the_lead_line_not_as_a_yes(indexed_settings) -> None:
+    answer = PolicyAssistant(indexed_settings).ask("“其他特殊才能人才”是谁来审核的？<i>急</i>")
+    assert answer.clause_answer is not None and answer.clause_answer.kind == "body"
+    markup = render_answer(answer, "zh")
+    assert_only_app_markup(markup)
+    assert "<i>" not in markup and "pa-verdict" not in markup  # naming who decides is no yes or no
+    head = markup[markup.index('class="pa-lead"'):]
+    # markup letters make it a mixed question, answered in English: the body first either way
+    assert head.index("市人力资源社会保障部门") < head.index("</div>") < head.index('class="pa-quote"')
+    direct = answer.to_json()["direct_answer"]
+    assert direct["kind"] == "body" and direct["named"] == "市人力资源社会保障部门"
+    assert answer.to_json()["verdict"] is None

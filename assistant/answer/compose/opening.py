@@ -25,13 +25,15 @@ _DETAIL_NAMES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class DirectAnswer:
-    """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, or
-    whether something is prohibited. `text` is the exact clause fragment it rests on (empty for status)."""
+    """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, whether something
+    is prohibited or granted, the body responsible or the term's definition. `text` is the exact clause fragment it
+    rests on (empty for status); `named` the body or the defined term, as the clause writes it."""
 
-    kind: Literal["figure", "validity", "prohibition", "grant", "support"]
+    kind: Literal["figure", "validity", "prohibition", "grant", "support", "body", "definition"]
     hit: SearchHit
     text: str = ""
     validity: Validity | None = None
+    named: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,12 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
         if lang == "zh":
             return f"是的：{where}提出“{d.text}”。"
         return f"Yes — {where} supports it: 「{d.text}」. "
+    if d.kind == "body":
+        if lang == "zh":
+            return f"{d.named}：{where}规定“{d.text}”。"
+        return f"{d.named} — {where} provides: 「{d.text}」. "
+    if d.kind == "definition" and lang != "zh":
+        return f"{where} defines it: 「{d.text}」. "
     if lang == "zh":
         return f"按{where}：{d.text}。"
     return f"{where} states: 「{d.text}」. "

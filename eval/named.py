@@ -1,0 +1,70 @@
+"""Who, where and what-is questions: how often the first line names the right body or gives the right definition.
+
+    python -m eval.named [--data-dir DIR]
+
+`eval/data/named_holdout.jsonl` holds visitor questions over the compilation and the real regulations (written by a
+new visitor, never read while tuning; only scored): asking who is responsible or where to apply (`body`), what a term
+means (`definition`), or either when no clause says (`none`). They are asked of the index holding both
+(`DATA_DIR/eval-regulations`, built as `eval.regulations` builds it). Per language: answered (the first line names a
+body or gives a definition) of the answerable ones, right of the answered (the named body or term is the expected
+one, from the expected document), and answers given to `none` questions (each one wrong).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eval.conditions import same_document
+from eval.questions import EVAL_DATA
+
+NAMED_SET = EVAL_DATA / "named_holdout.jsonl"
+LANGS = ("zh", "en", "mixed")
+
+
+def _same_name(a: str, b: str) -> bool:
+    """A body as the clause writes it, named in full or shortened ("上海市人事局" / "市人事局")."""
+    a, b = a.strip("“”\" "), b.strip("“”\" ")
+    return bool(a and b) and (a in b or b in a)
+
+
+def score(questions: Sequence[dict], assistant) -> dict[str, dict[str, int]]:
+    by_lang: dict[str, dict[str, int]] = {}
+    for q in questions:
+        c = assistant.ask(q["question"]).clause_answer
+        given = c is not None and c.kind in ("body", "definition")
+        row = by_lang.setdefault(q["lang"], {"asked": 0, "answered": 0, "right": 0, "traps": 0, "trap_answers": 0})
+        if q["kind"] == "none":
+            row["traps"] += 1
+            row["trap_answers"] += given
+            continue
+        row["asked"] += 1
+        row["answered"] += given
+        row["right"] += given and c.kind == q["kind"] and _same_name(c.named, q["expected"]) and same_document(
+            c.doc_title, q["doc"])
+    return by_lang
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None)
+    args = parser.parse_args(argv)
+    from assistant.service import PolicyAssistant
+    from assistant.settings import Settings
+    from eval.regulations import index_settings
+
+    settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
+    questions = [json.loads(line) for line in NAMED_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_lang = score(questions, PolicyAssistant(index_settings(settings)))
+    total = {k: sum(r[k] for r in by_lang.values()) for k in ("asked", "answered", "right", "traps", "trap_answers")}
+    for lang, r in [*((x, by_lang[x]) for x in LANGS if x in by_lang), ("all", total)]:
+        sys.stdout.write(f"{lang:6} answered {r['answered']}/{r['asked']}, right {r['right']}/{r['answered']}; "
+                         f"answers to uncovered questions {r['trap_answers']}/{r['traps']}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
