@@ -1,13 +1,16 @@
-"""Who, where and what-is questions: how often the first line names the right body or gives the right definition.
+"""Who, where, what-is and what-to-hand-in questions: how often the first line names the right body, definition or
+document.
 
-    python -m eval.named [--data-dir DIR]
+    python -m eval.named [--data-dir DIR] [--set named|materials]
 
 `eval/data/named_holdout.jsonl` holds visitor questions over the compilation and the real regulations (written by a
 new visitor, never read while tuning; only scored): asking who is responsible or where to apply (`body`), what a term
-means (`definition`), or either when no clause says (`none`). They are asked of the index holding both
+means (`definition`), or either when no clause says (`none`); `eval/data/materials_holdout.jsonl` asks what
+documents the asker's case needs (`item`, or `none`). They are asked of the index holding both
 (`DATA_DIR/eval-regulations`, built as `eval.regulations` builds it). Per language: answered (the first line names a
-body or gives a definition) of the answerable ones, right of the answered (the named body or term is the expected
-one, from the expected document), and answers given to `none` questions (each one wrong).
+body, gives a definition or the item naming the documents) of the answerable ones, right of the answered (the body or
+term expected, or an item holding the expected document, from the expected document), and answers given to `none`
+questions (each one wrong).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 from eval.conditions import same_document
 from eval.questions import EVAL_DATA
 
-NAMED_SET = EVAL_DATA / "named_holdout.jsonl"
+SETS = {"named": EVAL_DATA / "named_holdout.jsonl", "materials": EVAL_DATA / "materials_holdout.jsonl"}
+KINDS = {"named": ("body", "definition"), "materials": ("material",)}
 LANGS = ("zh", "en", "mixed")
 
 
@@ -31,11 +35,19 @@ def _same_name(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-def score(questions: Sequence[dict], assistant) -> dict[str, dict[str, int]]:
+def _right(q: dict, c) -> bool:
+    if not same_document(c.doc_title, q["doc"]):
+        return False
+    if q["kind"] == "item":
+        return "".join(q["expected"].split()) in "".join(c.text.split())
+    return c.kind == q["kind"] and _same_name(c.named, q["expected"])
+
+
+def score(questions: Sequence[dict], assistant, kinds: Sequence[str]) -> dict[str, dict[str, int]]:
     by_lang: dict[str, dict[str, int]] = {}
     for q in questions:
         c = assistant.ask(q["question"]).clause_answer
-        given = c is not None and c.kind in ("body", "definition")
+        given = c is not None and c.kind in kinds
         row = by_lang.setdefault(q["lang"], {"asked": 0, "answered": 0, "right": 0, "traps": 0, "trap_answers": 0})
         if q["kind"] == "none":
             row["traps"] += 1
@@ -43,25 +55,25 @@ def score(questions: Sequence[dict], assistant) -> dict[str, dict[str, int]]:
             continue
         row["asked"] += 1
         row["answered"] += given
-        row["right"] += given and c.kind == q["kind"] and _same_name(c.named, q["expected"]) and same_document(
-            c.doc_title, q["doc"])
+        row["right"] += given and _right(q, c)
     return by_lang
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--set", default="named", choices=sorted(SETS))
     args = parser.parse_args(argv)
     from assistant.service import PolicyAssistant
     from assistant.settings import Settings
     from eval.regulations import index_settings
 
     settings = Settings(**({"data_dir": Path(args.data_dir)} if args.data_dir else {}))
-    questions = [json.loads(line) for line in NAMED_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
-    by_lang = score(questions, PolicyAssistant(index_settings(settings)))
+    questions = [json.loads(line) for line in SETS[args.set].read_text(encoding="utf-8").splitlines() if line.strip()]
+    by_lang = score(questions, PolicyAssistant(index_settings(settings)), KINDS[args.set])
     total = {k: sum(r[k] for r in by_lang.values()) for k in ("asked", "answered", "right", "traps", "trap_answers")}
     for lang, r in [*((x, by_lang[x]) for x in LANGS if x in by_lang), ("all", total)]:
-        sys.stdout.write(f"{lang:6} answered {r['answered']}/{r['asked']}, right {r['right']}/{r['answered']}; "
+        sys.stdout.write(f"{args.set} {lang:6} answered {r['answered']}/{r['asked']}, right {r['right']}/{r['answered']}; "
                          f"answers to uncovered questions {r['trap_answers']}/{r['traps']}\n")
     return 0
 

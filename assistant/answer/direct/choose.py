@@ -1,6 +1,6 @@
 """Which direct first sentence a question that is not about eligibility gets, read from the quoted passages: the
 asked figure (figures.py), whether the policy is still in force ("No — it expired on 2022-10-31"), what a term
-means and who is responsible (named.py), or whether something may be done (clauses.py). Each rests on the exact clause fragment it states, or on the document's own
+means and who is responsible (named.py), what to hand in (materials.py), or whether something may be done (clauses.py). Each rests on the exact clause fragment it states, or on the document's own
 dates."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from assistant.answer.direct.clauses import (
     prohibition,
 )
 from assistant.answer.direct.figures import figure
+from assistant.answer.direct.materials import asks_materials, material
 from assistant.answer.direct.named import asks_meaning, asks_who, definition, responsible
 from assistant.query.crosslingual import ExpandedQuery
 from assistant.types import Validity
@@ -49,6 +50,10 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
             return found
     if asks_who(question):
         found = responsible(question, passages, expanded)
+        if found is not None:
+            return found
+    if asks_materials(question):
+        found = material(passages, expanded)
         if found is not None:
             return found
     yes_no = general and YES_NO_ASKED.search(question)

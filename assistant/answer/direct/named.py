@@ -73,7 +73,7 @@ _TERM_PREFIX = re.compile(r"^(?:本[^，,；;。]{0,6}?所称(?:的)?|前款所�
 MAX_DEFINITION_CHARS = 120
 # Words of the duty's own: a clause naming a body always has them, so they say nothing of what it is about.
 _DUTY_WORDS = frozenset({"负责", "工作", "管理", "部门", "机构", "单位"})
-NAMED_CONCEPTS = {"zh": 1, "mixed": 1, "en": 1}
+NAMED_CONCEPTS = 1  # the action asked, said by the clause, counts as one
 
 
 def asks_who(question: str) -> bool:
@@ -161,7 +161,7 @@ def responsible(question: str, passages: Sequence, expanded: ExpandedQuery) -> D
             # the action asked, said by the clause, is evidence even in words of the title ("住房公积金由谁来管理")
             found.append((concepts_in(span, concepts) + bool(action), -i, not channel, -pos, p, span, body))
     best = max(found, key=lambda x: x[:4], default=None)
-    if best is not None and best[0] >= NAMED_CONCEPTS[expanded.lang]:
+    if best is not None and best[0] >= NAMED_CONCEPTS:
         return DirectAnswer("body", best[4].hit, best[5], named=best[6])
     return None
 
