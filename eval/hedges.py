@@ -9,8 +9,8 @@ out-of-scope figure is refused / all among out-of-scope ones. The sets are eval/
 questions), the refusal dev sets and the refusal hold-out; the learned refusal check was fitted on the first
 two, so only the hold-out is out of sample for refusals (the hedge wording was never fitted on any of them).
 Also counted: answered answerable questions whose first line answers (a verdict, the asked figure, the policy's
-status, a prohibition's polarity or the clause that grants what is asked) rather than only naming where the
-policies address it.
+status, a prohibition's polarity, the clause that grants what is asked, the body responsible, a definition or what
+to hand in) rather than only naming where the policies address it.
 """
 
 from __future__ import annotations
