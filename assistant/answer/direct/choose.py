@@ -41,26 +41,17 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
         v = next((x for x in validity if x.doc_title == top.hit.doc_title), None)
         if v is not None:
             return DirectAnswer("validity", top.hit, validity=v)
-    found = figure(question, passages, asked, expanded, term_share)
-    if found is not None:
+    if (found := figure(question, passages, asked, expanded, term_share)) is not None:
         return found
-    if asks_meaning(question):
-        found = definition(question, passages, expanded)
-        if found is not None:
-            return found
-    if asks_who(question):
-        found = responsible(question, passages, expanded)
-        if found is not None:
-            return found
-    if asks_materials(question):
-        found = material(passages, expanded)
-        if found is not None:
-            return found
+    if asks_meaning(question) and (found := definition(question, passages, expanded)) is not None:
+        return found
+    if asks_who(question) and (found := responsible(question, passages, expanded)) is not None:
+        return found
+    if asks_materials(question) and (found := material(passages, expanded)) is not None:
+        return found
     yes_no = general and YES_NO_ASKED.search(question)
-    if PERMISSION_ASKED.search(question) or yes_no:
-        found = prohibition(passages, expanded)
-        if found is not None:
-            return found
+    if (PERMISSION_ASKED.search(question) or yes_no) and (found := prohibition(passages, expanded)) is not None:
+        return found
     if yes_no and asks_whether_granted(question):
         return grant(question, passages, expanded)
     return None
