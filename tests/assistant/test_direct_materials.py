@@ -3,11 +3,9 @@ the asker's case answers "要交什么材料？", and neither a heading, a servi
 
 from __future__ import annotations
 
-from assistant.answer.direct import direct_answer
-from assistant.answer.extractive import Passage
-from assistant.query.crosslingual import CrossLingualExpander
-from assistant.query.textproc import default_processor
-from assistant.types import Answer, ClauseAnswer, SearchHit
+from made_up_clauses import lead_over
+
+from assistant.types import Answer, ClauseAnswer
 
 MATERIALS = ("第六条 申请人需提交下列材料：(一)身份证件。(二)已婚的，提供结婚证书；离异的，提供离婚证或法院判决书。"
              "(三)在本市无住房的，提供单位集体户口簿地址页。申请人应当对所提供的材料真实性负责。")
@@ -16,14 +14,7 @@ SERVICE = "第十条 为引进人才提供子女教育、医疗等便利服务�
 
 
 def _lead(question: str, *texts: str):
-    tp = default_processor()
-    passages = []
-    for i, text in enumerate(texts):
-        hit = SearchHit(id=f"d:{i}", doc_id="d", doc_title="某区人才落户办法", locator=text.split()[0], text=text,
-                        score=1.0)
-        passages.append(Passage(i, hit, 0, len(text), 1.0))
-    expanded = CrossLingualExpander(tp, frozenset(t for x in texts for t in tp.tokenize(x))).expand(question)
-    return direct_answer(question, passages, (), (), expanded)
+    return lead_over(question, texts, "某区人才落户办法")
 
 
 def test_the_item_for_the_askers_case_answers_what_to_hand_in() -> None:

@@ -4,12 +4,9 @@ answers when the clause is about something else."""
 
 from __future__ import annotations
 
+from made_up_clauses import lead_over
+
 from assistant.answer.compose import Findings, opening
-from assistant.answer.direct import direct_answer
-from assistant.answer.extractive import Passage
-from assistant.query.crosslingual import CrossLingualExpander
-from assistant.query.textproc import default_processor
-from assistant.types import SearchHit
 
 DUTIES = ("第三条 某区人力资源局负责人才公寓申请的受理和审核工作。某区住房保障中心负责人才公寓的配租管理，"
           "制定入住规则。")
@@ -20,14 +17,7 @@ LISTED = "第二条 本办法所称困难家庭，是指具有下列情形之一
 
 
 def _lead(question: str, *texts: str):
-    tp = default_processor()
-    passages = []
-    for i, text in enumerate(texts):
-        hit = SearchHit(id=f"d:{i}", doc_id="d", doc_title="某区人才公寓管理办法", locator=text.split()[0], text=text,
-                        score=1.0)
-        passages.append(Passage(i, hit, 0, len(text), 1.0))
-    expanded = CrossLingualExpander(tp, frozenset(t for x in texts for t in tp.tokenize(x))).expand(question)
-    return direct_answer(question, passages, (), (), expanded)
+    return lead_over(question, texts, "某区人才公寓管理办法")
 
 
 def test_a_question_asking_who_is_answered_by_the_body_whose_duty_says_the_action_asked() -> None:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
-from assistant.answer.direct.spans import clause_span, concepts_in, stated
+from assistant.answer.direct.spans import asked_concepts, clause_span, concepts_in, stated, top_document
 from assistant.answer.eligibility.asked import WH_WORD
 from assistant.query.crosslingual import ExpandedQuery
 
@@ -66,12 +66,9 @@ def grant(question: str, passages: Sequence, expanded: ExpandedQuery) -> DirectA
     something else answers nothing; four for a question in English, whose words reach the clauses only through their
     translations, often by luck."""
     verbs = _GRANT_OR_SUPPORT if _SUPPORT_ASKED.search(question) else _GRANT
-    top = passages[0]
     found = []
-    for i, p in enumerate(passages):
-        if p.hit.doc_id != top.hit.doc_id:
-            continue
-        concepts = [{t.lower() for t in c.terms if len(t) >= 2 and t not in p.hit.doc_title} for c in expanded.concepts]
+    for i, p in top_document(passages):
+        concepts = asked_concepts(expanded, p.hit.doc_title)
         for m in verbs.finditer(p.text):
             if _NEGATION_BEFORE.search(p.text[max(0, m.start() - 5):m.start()]):
                 continue

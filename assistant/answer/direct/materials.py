@@ -8,7 +8,14 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
-from assistant.answer.direct.spans import ARTICLE_NUMBER, SENTENCE_CUT, clause_span, concepts_in
+from assistant.answer.direct.spans import (
+    ARTICLE_NUMBER,
+    SENTENCE_CUT,
+    asked_concepts,
+    clause_span,
+    concepts_in,
+    top_document,
+)
 from assistant.query.crosslingual import ExpandedQuery
 
 _MATERIALS_ASKED = re.compile(
@@ -51,13 +58,9 @@ def _item(text: str, pos: int) -> str:
 def material(passages: Sequence, expanded: ExpandedQuery) -> DirectAnswer | None:
     """Of the items quoted from the document the answer rests on that name something to hand in, the one sharing
     most of the question's concepts (the policy's title and the words every such item has aside)."""
-    top = passages[0]
     found = []
-    for i, p in enumerate(passages):
-        if p.hit.doc_id != top.hit.doc_id:
-            continue
-        concepts = [{t.lower() for t in c.terms if len(t) >= 2 and t not in p.hit.doc_title
-                     and t not in _MATERIAL_WORDS} for c in expanded.concepts]
+    for i, p in top_document(passages):
+        concepts = asked_concepts(expanded, p.hit.doc_title, _MATERIAL_WORDS)
         seen: set[str] = set()
         for m in _HANDED_IN.finditer(p.text):
             item = _item(p.text, m.start())

@@ -18,7 +18,9 @@ from assistant.answer.direct.spans import (
     FRAGMENT_CUT,
     MAX_SPAN_CHARS,
     SENTENCE_CUT,
+    asked_concepts,
     concepts_in,
+    top_document,
 )
 from assistant.query.crosslingual import ExpandedQuery
 
@@ -145,14 +147,10 @@ def responsible(question: str, passages: Sequence, expanded: ExpandedQuery) -> D
     """Of the clauses quoted from the document the answer rests on that name a body and say the action asked, the
     one sharing most of the question's concepts (the policy's title and the words every duty has aside); of equals,
     a body before a channel."""
-    top = passages[0]
     action = _asked_action(question, expanded)
     found = []
-    for i, p in enumerate(passages):
-        if p.hit.doc_id != top.hit.doc_id:
-            continue
-        concepts = [{t.lower() for t in c.terms if len(t) >= 2 and t not in p.hit.doc_title
-                     and t not in _DUTY_WORDS} for c in expanded.concepts]
+    for i, p in top_document(passages):
+        concepts = asked_concepts(expanded, p.hit.doc_title, _DUTY_WORDS)
         for pos, body, channel in _bodies(p.text):
             span = _span(p.text, pos, concepts)
             # said of this body: not in a later clause of another agent ("…提出申请，由有关部门依法处理")

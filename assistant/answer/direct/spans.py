@@ -4,7 +4,9 @@ article or item number it opens with, with the clauses before it that say to who
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+
+from assistant.query.crosslingual import ExpandedQuery
 
 SENTENCE_CUT = re.compile(r"[。；;\n]")
 FRAGMENT_CUT = re.compile(r"[，,；;。:：\n]")
@@ -65,3 +67,16 @@ def concepts_in(text: str, concepts: Sequence[set[str]]) -> int:
     found = {t for c in concepts for t in c if t in low}
     whole = {t for t in found if not any(t != u and t in u for u in found)}
     return len({frozenset(c) for c in concepts if any(t in whole for t in c)})  # "registered … registered": once
+
+
+def top_document(passages: Sequence) -> list[tuple[int, object]]:
+    """(rank, passage) for the passages quoted from the document the answer rests on: the first passage's."""
+    top = passages[0].hit.doc_id
+    return [(i, p) for i, p in enumerate(passages) if p.hit.doc_id == top]
+
+
+def asked_concepts(expanded: ExpandedQuery, title: str, besides: Collection[str] = frozenset()) -> list[set[str]]:
+    """The question's concepts, each as its words of two characters or more, leaving out the words of the policy's
+    title (every clause of it has them) and `besides` (words every clause of the kind looked for has)."""
+    return [{t.lower() for t in c.terms if len(t) >= 2 and t not in title and t not in besides}
+            for c in expanded.concepts]
