@@ -26,8 +26,8 @@ _DETAIL_NAMES: dict[str, dict[str, str]] = {
 @dataclass(frozen=True)
 class DirectAnswer:
     """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, whether something
-    is prohibited or granted, the body responsible, the term's definition or what to hand in. `text` is the exact clause fragment it
-    rests on (empty for status); `named` the body or the defined term, as the clause writes it."""
+    is prohibited or granted, the body responsible, the term's definition or what to hand in. `text` is the exact
+    clause fragment it rests on (empty for status); `named` the body or the defined term, as the clause writes it."""
 
     kind: Literal["figure", "validity", "prohibition", "grant", "support", "body", "definition", "material"]
     hit: SearchHit
