@@ -4,9 +4,15 @@ answers when the clause is about something else."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from made_up_clauses import lead_over
 
 from assistant.answer.compose import Findings, opening
+from assistant.answer.extractive import build_extractive_answer
+from assistant.query.crosslingual import CrossLingualExpander
+from assistant.query.textproc import default_processor
+from assistant.types import SearchHit
 
 DUTIES = ("第三条 某区人力资源局负责人才公寓申请的受理和审核工作。某区住房保障中心负责人才公寓的配租管理，"
           "制定入住规则。")
@@ -75,3 +81,16 @@ def test_the_body_leads_the_answer_in_the_questions_language() -> None:
     assert zh == "某区人力资源局：《某区人才公寓管理办法》第三条规定“某区人力资源局负责人才公寓申请的受理和审核工作”。"
     en = opening(Findings("en", [lead.hit], direct=lead)).splitlines()[0]
     assert en.startswith("某区人力资源局 — 《某区人才公寓管理办法》 第三条 provides: 「某区人力资源局负责")
+
+
+def test_a_body_not_stated_first_is_not_given_as_the_direct_answer() -> None:
+    # asked how long as well, and no clause says: the first line says that instead, and the JSON claims no body
+    text = DUTIES.split("。")[0] + "。"
+    question = "人才公寓的申请由谁来审核？审核要多久？"
+    hit = SearchHit(id="d:0", doc_id="d", doc_title="某区人才公寓管理办法", locator="第三条", text=text, score=1.0)
+    tp = default_processor()
+    expanded = CrossLingualExpander(tp, frozenset(tp.tokenize(text))).expand(question)
+    named = build_extractive_answer(question, [hit], expanded, date(2026, 12, 7))
+    assert named.to_json()["direct_answer"]["named"] == "某区人力资源局"
+    timed = build_extractive_answer(question, [hit], expanded, date(2026, 12, 7), asked=("time_limit",))
+    assert timed.answer.startswith("所引条款没有写明具体期限") and timed.to_json()["direct_answer"] is None
