@@ -166,28 +166,19 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
         word = {"expired": "No", "superseded": "No", "in_force": "Yes", "not_yet_in_force": "Not yet"}.get(
             v.status, "The text doesn't say")
         return f"{word} — {title} {validity_label(v, 'en')}. "
-    if d.kind == "prohibition":
-        if lang == "zh":
-            return f"不可以：{where}规定“{d.text}”。"
-        return f"No — {where} prohibits it: 「{d.text}」. "
-    if d.kind == "grant":
-        if lang == "zh":
-            return f"可以：{where}规定“{d.text}”。"
-        return f"Yes — {where} provides: 「{d.text}」. "
-    if d.kind == "support":
-        if lang == "zh":
-            return f"是的：{where}提出“{d.text}”。"
-        return f"Yes — {where} supports it: 「{d.text}」. "
-    if d.kind == "body":
-        if lang == "zh":
-            return f"{d.named}：{where}规定“{d.text}”。"
-        return f"{d.named} — {where} provides: 「{d.text}」. "
-    if d.kind == "definition" and lang != "zh":
-        return f"{where} defines it: 「{d.text}」. "
-    if lang == "zh":
-        return f"按{where}：{d.text}。"
-    return f"{where} states: 「{d.text}」. "
+    zh, en = _DIRECT_WORDING.get(d.kind, _STATED)
+    return (zh if lang == "zh" else en).format(where=where, text=d.text, named=d.named)
 
+
+# How each kind of clause answer is said: (Chinese, English); anything else is stated as the clause says it.
+_DIRECT_WORDING = {
+    "prohibition": ("不可以：{where}规定“{text}”。", "No — {where} prohibits it: 「{text}」. "),
+    "grant": ("可以：{where}规定“{text}”。", "Yes — {where} provides: 「{text}」. "),
+    "support": ("是的：{where}提出“{text}”。", "Yes — {where} supports it: 「{text}」. "),
+    "body": ("{named}：{where}规定“{text}”。", "{named} — {where} provides: 「{text}」. "),
+    "definition": ("按{where}：{text}。", "{where} defines it: 「{text}」. "),
+}
+_STATED = ("按{where}：{text}。", "{where} states: 「{text}」. ")
 
 # --- verdicts ------------------------------------------------------------------------------------------
 
