@@ -9,12 +9,12 @@ from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
 from assistant.answer.direct.spans import (
-    ARTICLE_NUMBER,
     SENTENCE_CUT,
     asked_concepts,
     clause_span,
     concepts_in,
     top_document,
+    without_numbers,
 )
 from assistant.query.crosslingual import ExpandedQuery
 
@@ -34,7 +34,6 @@ _HANDED_IN = re.compile(r"(?<![所已])(?:提供|提交|出具|报送)(?!的|[^�
 _HEADING = re.compile(r"(?:的|以下|下列|相应|相关)材料$")
 # Words every such item has: they say nothing of which case it is for.
 _MATERIAL_WORDS = frozenset({"材料", "证明", "提供", "提交", "需要", "申请", "申办", "文件", "资料"})
-_ITEM_NUMBER = re.compile(r"^[(（][一二三四五六七八九十\d]+[)）]\s*")  # (三); 3. goes with the article number
 MAX_ITEM_CHARS = 120
 MATERIAL_CONCEPTS = 2  # one word in common is too often a lucky one (小区 ~ 社区 of 非社区公共户)
 
@@ -52,7 +51,7 @@ def _item(text: str, pos: int) -> str:
     item = text[start:stop].strip()
     if len(item) > MAX_ITEM_CHARS:
         item = clause_span(text, pos)
-    return _ITEM_NUMBER.sub("", ARTICLE_NUMBER.sub("", item))
+    return without_numbers(item)
 
 
 def material(passages: Sequence, expanded: ExpandedQuery) -> DirectAnswer | None:

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
 from assistant.answer.direct.spans import (
-    ARTICLE_NUMBER,
     FRAGMENT_CUT,
     MAX_SPAN_CHARS,
     SENTENCE_CUT,
     asked_concepts,
     concepts_in,
     top_document,
+    without_numbers,
 )
 from assistant.query.crosslingual import ExpandedQuery
 
@@ -47,7 +47,6 @@ _BODY_END = re.compile(rf"{_SUFFIX}$")
 _VAGUE = re.compile(r"(?:各?(?:相关|有关)|其他|其|该|本(?!市))")  # 相关部门, 有关单位: no body named
 _ALIAS = re.compile(r"[(（]以下简称[^)）]*[)）]")  # 上海市财政局(以下简称“市财政局”)
 _ADVERBS = re.compile(r"(?:具体|主要|统一|共同|分别|依法|应当|要|可以|可)+$")
-_ITEM_NUMBER = re.compile(r"^[(（][一二三四五六七八九十\d]+[)）]\s*")
 # The body is the subject of a duty ("X负责…", "X牵头"), the agent of 由 or 经 ("由X负责解释", "须经X备案"), the one a
 # thing is handed to ("向X提出申请", "到X办理"), the channel ("通过X系统"), or is named as the responsible body
 # ("X是…主管部门").
@@ -88,7 +87,7 @@ def asks_meaning(question: str) -> bool:
 
 def _clean_body(raw: str) -> str | None:
     # "就近的社区事务受理服务机构", "其户籍所在地的乡镇人民政府": the body is what the last 的 leads to
-    body = _ITEM_NUMBER.sub("", ARTICLE_NUMBER.sub("", raw.strip())).rsplit("的", 1)[-1]
+    body = without_numbers(raw.strip()).rsplit("的", 1)[-1]
     body = re.sub(r"^(?:由|须经|经)", "", _ADVERBS.sub("", _ALIAS.sub("", body)).strip()).strip("“”\"")
     if not 2 <= len(body) <= 40 or not _BODY_END.search(body) or _VAGUE.match(body):
         return None
@@ -125,7 +124,7 @@ def _span(text: str, pos: int, concepts: Sequence[set[str]]) -> str:
     whole = concepts_in(text[start:stop], concepts)
     end = next(e for e in ends if concepts_in(text[start:e], concepts) >= whole or e - start >= MAX_SPAN_CHARS
                or e == stop)
-    return _ITEM_NUMBER.sub("", ARTICLE_NUMBER.sub("", text[start:end].strip()))
+    return without_numbers(text[start:end].strip())
 
 
 def _asked_action(question: str, expanded: ExpandedQuery) -> set[str]:
@@ -171,7 +170,7 @@ def definition(question: str, passages: Sequence, expanded: ExpandedQuery) -> Di
     concepts = [{t.lower() for t in c.terms if len(t) >= 2} for c in expanded.concepts]
     for p in passages:
         for m in _DEFINED.finditer(p.text):
-            term = _ITEM_NUMBER.sub("", ARTICLE_NUMBER.sub("", _TERM_PREFIX.sub("", m.group("term"))))
+            term = without_numbers(_TERM_PREFIX.sub("", m.group("term")))
             if len(term) < 2:
                 continue
             named = term in low if expanded.lang != "en" else concepts_in(term, concepts) >= 1
@@ -182,6 +181,6 @@ def definition(question: str, passages: Sequence, expanded: ExpandedQuery) -> Di
             span = p.text[m.start():end.start() if end else len(p.text)].strip()
             if "下列" in span or len(span) > MAX_DEFINITION_CHARS:
                 continue  # the definition is a list below, or too long for a sentence: the quotes show it
-            span = _ITEM_NUMBER.sub("", ARTICLE_NUMBER.sub("", _TERM_PREFIX.sub("", span)))
+            span = without_numbers(_TERM_PREFIX.sub("", span))
             return DirectAnswer("definition", p.hit, span, named=term)
     return None

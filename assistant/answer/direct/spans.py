@@ -14,6 +14,12 @@ MIN_FRAGMENT_CHARS = 12  # a clause shorter than this ("专项资金不再予以
 MAX_SPAN_CHARS = 90  # a clause is stated with the comma-clauses before it that say to whom it applies, up to this
 # The number an article or item opens with: 第十一条, 十二、, 4.
 ARTICLE_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[一二三四五六七八九十]+、|\d+[.、]\s*)")
+ITEM_NUMBER = re.compile(r"^[(（][一二三四五六七八九十\d]+[)）]\s*")  # (三)
+
+
+def without_numbers(text: str) -> str:
+    """`text` without the article number and then the item number it opens with (第五条 (四)…)."""
+    return ITEM_NUMBER.sub("", ARTICLE_NUMBER.sub("", text))
 
 
 def fragment(text: str, pos: int) -> str:
