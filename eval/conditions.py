@@ -1,7 +1,7 @@
 """Questions that ask what the conditions are, or whether something is possible at all: is the right rule listed,
 in its own words?
 
-    python -m eval.conditions [--set dev|holdout|yesno-dev|yesno-holdout] [--data-dir DIR] [--show]
+    python -m eval.conditions [--set dev|holdout|yesno-dev|yesno-holdout|plans-holdout] [--data-dir DIR] [--show]
 
 Over `eval/data/conditions_{dev,holdout}.jsonl` — visitor questions ("留学生落户要满足哪些条件？", "What are the requirements
 for my kid to move their hukou with me?"), written without looking at the code, over the compilation and the
@@ -16,7 +16,8 @@ Also printed: the median and p95 of `ask` over the set, each question asked once
 `yesno_{dev,holdout}.jsonl` hold questions that ask whether something is possible, with no facts of the visitor's
 ("公积金可以用来付房租吗？", "Can I take money out of my housing fund if I leave China for good?"), scored the same way;
 their questions about things no indexed policy grants (no gold document) count apart: how many got a list or a
-verdict anyway.
+verdict anyway. `plans_holdout.jsonl` asks whether the city will do, set up or support something ("市里会不会建…",
+"Is Shanghai going to…"), each with the article of a plan or regulation that says it will, or none.
 The hold-outs are kept out of all tuning: they are scored, never read while changing the code; dev is looked at.
 """
 
@@ -35,7 +36,8 @@ from pathlib import Path
 from eval.questions import EVAL_DATA
 
 SETS = {"dev": EVAL_DATA / "conditions_dev.jsonl", "holdout": EVAL_DATA / "conditions_holdout.jsonl",
-        "yesno-dev": EVAL_DATA / "yesno_dev.jsonl", "yesno-holdout": EVAL_DATA / "yesno_holdout.jsonl"}
+        "yesno-dev": EVAL_DATA / "yesno_dev.jsonl", "yesno-holdout": EVAL_DATA / "yesno_holdout.jsonl",
+        "plans-holdout": EVAL_DATA / "plans_holdout.jsonl"}
 LANGS = ("zh", "en", "mixed")
 
 

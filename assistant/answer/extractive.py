@@ -269,7 +269,7 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()
     # The fragment the first line states; none when that line says instead what the quotes don't state.
     clause_answer = (ClauseAnswer(direct.hit.doc_title, direct.hit.locator, direct.text,
-                                  "grant" if direct.kind == "support" else direct.kind, direct.named)
+                                  "grant" if direct.kind in ("support", "plan") else direct.kind, direct.named)
                      if direct is not None and direct.kind != "validity" and not missing else None)
     lead = opening(Findings(lang, cited_hits, validity, verdict=verdict, direct=direct, uncovered=shown_uncovered,
                             missing=missing, hedge_department=hedge_department, ask=department,

@@ -29,7 +29,7 @@ class DirectAnswer:
     is prohibited or granted, the body responsible, the term's definition or what to hand in. `text` is the exact
     clause fragment it rests on (empty for status); `named` the body or the defined term, as the clause writes it."""
 
-    kind: Literal["figure", "validity", "prohibition", "grant", "support", "body", "definition", "material"]
+    kind: Literal["figure", "validity", "prohibition", "grant", "support", "plan", "body", "definition", "material"]
     hit: SearchHit
     text: str = ""
     validity: Validity | None = None
@@ -175,6 +175,7 @@ _DIRECT_WORDING = {
     "prohibition": ("不可以：{where}规定“{text}”。", "No — {where} prohibits it: 「{text}」. "),
     "grant": ("可以：{where}规定“{text}”。", "Yes — {where} provides: 「{text}」. "),
     "support": ("是的：{where}提出“{text}”。", "Yes — {where} supports it: 「{text}」. "),
+    "plan": ("是的：{where}提出“{text}”。", "Yes — {where} says: 「{text}」. "),
     "body": ("{named}：{where}规定“{text}”。", "{named} — {where} provides: 「{text}」. "),
     "definition": ("按{where}：{text}。", "{where} defines it: 「{text}」. "),
 }

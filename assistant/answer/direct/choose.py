@@ -53,5 +53,5 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
     if (PERMISSION_ASKED.search(question) or yes_no) and (found := prohibition(passages, expanded)) is not None:
         return found
     if yes_no and asks_whether_granted(question):
-        return grant(question, passages, expanded)
+        return grant(question, passages, expanded, term_share)
     return None

@@ -7,11 +7,10 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.answer.compose import DirectAnswer
-from assistant.answer.direct.spans import fragment
+from assistant.answer.direct.spans import RARE_SHARE, fragment
 from assistant.query.crosslingual import ExpandedQuery
 from ingest.eligibility.quantities import find_quantities
 
-RARE_SHARE = 0.1  # a word held by fewer than this share of the indexed units says what a clause is about
 _DETAIL_KIND = {"amount": ("amount",), "rate": ("percent",), "time_limit": ("duration",), "count": ("count",)}
 # Asked for a number of things ("二级节点要建几个？", "How many advanced materials…") or for a scale ("目标规模是多少？"):
 # answered by a figure like the details of assistant/query/details.py, but no refusal or hedge turns on them.

@@ -11,6 +11,7 @@ from assistant.query.crosslingual import ExpandedQuery
 SENTENCE_CUT = re.compile(r"[。；;\n]")
 FRAGMENT_CUT = re.compile(r"[，,；;。:：\n]")
 MIN_FRAGMENT_CHARS = 12  # a clause shorter than this ("专项资金不再予以支持") does not say what it is about
+RARE_SHARE = 0.1  # a word held by fewer than this share of the indexed units says what a clause is about
 MAX_SPAN_CHARS = 90  # a clause is stated with the comma-clauses before it that say to whom it applies, up to this
 # The number an article or item opens with: 第十一条, 十二、, 4.
 ARTICLE_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[一二三四五六七八九十]+、|\d+[.、]\s*)")
