@@ -117,9 +117,13 @@ def english_words(text: str) -> list[str]:
     return _EN_WORD.findall(text)
 
 
+# Markup typed or pasted into a question ("<i>急</i>", "<br>") is no English word: the question is answered as text.
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>]{0,80})?/?>")
+
+
 def detect_language(text: str) -> QueryLang:
-    """zh: Chinese (acronyms and numbers allowed); en: no Chinese; mixed: Chinese plus English words."""
-    text = unicodedata.normalize("NFKC", text)
+    """zh: Chinese (acronyms, numbers and markup tags allowed); en: no Chinese; mixed: Chinese plus English words."""
+    text = _MARKUP_TAG.sub(" ", unicodedata.normalize("NFKC", text))
     if not has_cjk(text):
         return "en"
     words = [w for w in re.findall(r"[A-Za-z]+", text) if not (w.isupper() and len(w) <= 6)]

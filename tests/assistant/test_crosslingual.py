@@ -44,6 +44,8 @@ def expander(processor, corpus_df) -> CrossLingualExpander:
 @pytest.mark.parametrize(("text", "lang"), [
     ("留学生落户要什么条件", "zh"),
     ("QFLP试点范围是什么", "zh"),  # an acronym does not make a question English
+    ("留学生落户<i>急</i>，要什么条件？<br/>", "zh"),  # nor does markup typed into it
+    ("<b>angel investors</b> 可以享受落户政策吗", "mixed"),
     ("can a startup founder with 500万 funding shorten the 7-year requirement", "mixed"),
     ("angel investors 可以享受落户政策吗", "mixed"),
     ("What is the STAR Market?", "en"),
