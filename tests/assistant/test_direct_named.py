@@ -9,6 +9,7 @@ from datetime import date
 from made_up_clauses import lead_over
 
 from assistant.answer.compose import Findings, opening
+from assistant.answer.direct.body_names import english_name
 from assistant.answer.extractive import build_extractive_answer
 from assistant.query.crosslingual import CrossLingualExpander
 from assistant.query.textproc import default_processor
@@ -94,3 +95,22 @@ def test_a_body_not_stated_first_is_not_given_as_the_direct_answer() -> None:
     assert named.to_json()["direct_answer"]["named"] == "某区人力资源局"
     timed = build_extractive_answer(question, [hit], expanded, date(2026, 12, 7), asked=("time_limit",))
     assert timed.answer.startswith("所引条款没有写明具体期限") and timed.to_json()["direct_answer"] is None
+
+
+def test_a_shanghai_body_is_named_in_english_with_its_chinese_name_beside_it() -> None:
+    clause = "第五条 市人力资源社会保障局负责人才公寓申请的审核工作。"
+    lead = _lead("Which office reviews applications for talent apartments?", clause)
+    assert lead is not None and lead.named == "市人力资源社会保障局"
+    en = opening(Findings("en", [lead.hit], direct=lead)).splitlines()[0]
+    assert en.startswith("Shanghai Municipal Human Resources and Social Security Bureau (市人力资源社会保障局) — 《")
+    zh = opening(Findings("zh", [lead.hit], direct=lead)).splitlines()[0]
+    assert zh.startswith("市人力资源社会保障局：《")  # a Chinese answer names it as the clause does
+
+
+def test_bodies_named_together_are_named_in_english_only_when_each_is_known() -> None:
+    assert english_name("上海市经济信息化委、市规划资源局") == ("Shanghai Municipal Commission of Economy and "
+                                                       "Informatization and Shanghai Municipal Bureau of Planning "
+                                                       "and Natural Resources")
+    assert english_name("市人力资源和社会保障局") == "Shanghai Municipal Human Resources and Social Security Bureau"
+    assert english_name("项目单位和区产业部门") == ""  # the project's company has no official name
+    assert english_name("市发展改革委和项目单位") == ""  # nor half of a pair

@@ -27,13 +27,15 @@ _DETAIL_NAMES: dict[str, dict[str, str]] = {
 class DirectAnswer:
     """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, whether something
     is prohibited or granted, the body responsible, the term's definition or what to hand in. `text` is the exact
-    clause fragment it rests on (empty for status); `named` the body or the defined term, as the clause writes it."""
+    clause fragment it rests on (empty for status); `named` the body or the defined term, as the clause writes it;
+    `named_en` the body's English name, when it has one (resources/body_names.tsv)."""
 
     kind: Literal["figure", "validity", "prohibition", "grant", "support", "plan", "body", "definition", "material"]
     hit: SearchHit
     text: str = ""
     validity: Validity | None = None
     named: str = ""
+    named_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,11 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
             v.status, "The text doesn't say")
         return f"{word} — {title} {validity_label(v, 'en')}. "
     zh, en = _DIRECT_WORDING.get(d.kind, _STATED)
-    return (zh if lang == "zh" else en).format(where=where, text=d.text, named=d.named)
+    if lang == "zh":
+        return zh.format(where=where, text=d.text, named=d.named)
+    # A body named in English keeps its Chinese name beside it: the name the quotes and the hall's signs use.
+    named = f"{d.named_en[:1].upper()}{d.named_en[1:]} ({d.named})" if d.named_en else d.named
+    return en.format(where=where, text=d.text, named=named)
 
 
 # How each kind of clause answer is said: (Chinese, English); anything else is stated as the clause says it.

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
+from assistant.answer.direct.body_names import english_name
 from assistant.answer.direct.spans import (
     FRAGMENT_CUT,
     MAX_SPAN_CHARS,
@@ -159,7 +160,7 @@ def responsible(question: str, passages: Sequence, expanded: ExpandedQuery) -> D
             found.append((concepts_in(span, concepts) + bool(action), -i, not channel, -pos, p, span, body))
     best = max(found, key=lambda x: x[:4], default=None)
     if best is not None and best[0] >= NAMED_CONCEPTS:
-        return DirectAnswer("body", best[4].hit, best[5], named=best[6])
+        return DirectAnswer("body", best[4].hit, best[5], named=best[6], named_en=english_name(best[6]))
     return None
 
 
