@@ -119,6 +119,17 @@ def document_statuses(documents: Sequence[DocumentInfo], today: date,
     return out
 
 
+def dates_label(v: Validity, lang: AnswerLang) -> str:
+    """The status label led by the date the policy took effect, when the label does not give it ("自2020年1月1日起
+    施行，已于2022年10月26日到期失效"): what "什么时候施行、到哪天" asks."""
+    label = validity_label(v, lang)
+    if v.effective is None or _zh_date(v.effective) in label or v.effective.isoformat() in label:
+        return label
+    if lang == "zh":
+        return f"自{_zh_date(v.effective)}起施行，{label}"
+    return f"effective from {v.effective.isoformat()}; {label}"
+
+
 def bilingual_label(v: Validity) -> str:
     """Both languages, for places that serve either visitor (the UI's status badge)."""
     return f"{validity_label(v, 'zh')} / {validity_label(v, 'en')}"

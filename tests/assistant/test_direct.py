@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from assistant.answer.compose import Findings, opening
 from assistant.answer.direct import direct_answer
 from assistant.answer.extractive import Passage
 from assistant.query.crosslingual import CrossLingualExpander
@@ -63,6 +64,19 @@ def test_asked_whether_it_still_applies_in_everyday_words() -> None:
     v = Validity(passage.hit.doc_title, "in_force", None, date(2006, 1, 1))
     lead = _lead("这个规定现在还管用吗？", [passage], (v,))
     assert lead is not None and lead.kind == "validity" and lead.validity is v
+
+
+def test_asked_when_it_took_effect_and_ends_the_dates_answer_not_a_yes() -> None:
+    passage = _passage("专项资金", "本办法自2020年10月27日起施行，有效期至2022年10月26日。")
+    v = Validity(passage.hit.doc_title, "expired", date(2022, 10, 26), date(2020, 10, 27))
+    lead = _lead("这个办法是什么时候开始施行的，有截止日期吗？", [passage], (v,))
+    assert lead is not None and lead.kind == "validity" and lead.dates_asked
+    zh = opening(Findings("zh", [passage.hit], [v], direct=lead)).splitlines()[0]
+    assert zh == "《某市专项资金条例》自2020年10月27日起施行，已于2022年10月26日到期失效。"
+    since = _lead("这个办法是哪天起施行的？", [passage], (v,))
+    assert since is not None and since.dates_asked
+    still = _lead("这个办法还有效吗？", [passage], (v,))
+    assert opening(Findings("zh", [passage.hit], [v], direct=still)).startswith("不是：《某市专项资金条例》已于")
 
 
 # --- a general question answered by the clause that grants what it asks --------------------------------------------

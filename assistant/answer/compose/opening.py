@@ -14,7 +14,7 @@ from typing import Literal
 
 from assistant.answer.compose.requirements_text import requirements_lines
 from assistant.answer.compose.verdict_text import checklist, verdict_line
-from assistant.answer.validity import validity_label
+from assistant.answer.validity import dates_label, validity_label
 from assistant.types import AnswerLang, Requirements, SearchHit, Validity, Verdict
 
 _DETAIL_NAMES: dict[str, dict[str, str]] = {
@@ -36,6 +36,7 @@ class DirectAnswer:
     validity: Validity | None = None
     named: str = ""
     named_en: str = ""
+    dates_asked: bool = False  # a policy's status asked as when it took effect or ends, not whether it applies
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,8 @@ def direct_line(d: DirectAnswer, lang: AnswerLang) -> str:
     where = f"《{d.hit.doc_title}》{d.hit.locator}" if lang == "zh" else f"《{d.hit.doc_title}》 {d.hit.locator}"
     if d.kind == "validity" and d.validity is not None:
         v, title = d.validity, f"《{d.hit.doc_title}》"
+        if d.dates_asked:  # "什么时候施行、到哪天": the dates, not a yes or no to a question not asked
+            return f"{title}{dates_label(v, 'zh')}。" if lang == "zh" else f"{title}: {dates_label(v, 'en')}. "
         if lang == "zh":
             word = {"expired": "不是", "superseded": "不是", "in_force": "是", "not_yet_in_force": "还没有"}.get(
                 v.status, "文件本身没有写明")

@@ -23,8 +23,11 @@ from assistant.query.crosslingual import ExpandedQuery
 from assistant.types import Validity
 
 _IN_FORCE_ASKED = re.compile(r"还有效|是否有效|有效吗|有效期|过期|失效|还在执行|还适用|还能用|还管用|还算数|还作数|"
-                             r"still (?:in force|valid|appl|effective|in effect)|expired?|valid until|in effect",
-                             re.I)
+                             r"still (?:in force|valid|appl|effective|in effect)|expired?|valid until|in effect"
+                             r"|(?:什么时候|何时|哪天|哪一天|几号)[^，,。？?]{0,6}(?:施行|生效|实施|开始|截止)|施行日期|生效日期|"
+                             r"截止日期|截止时间|\btake effect\b|\beffective date\b", re.I)
+_DATES_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|哪年|几号|到哪|多久|\bwhen\b|\bwhat date\b|\buntil when\b|"
+                          r"\bhow long\b", re.I)
 
 
 def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity], asked: Sequence[str],
@@ -40,7 +43,7 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
     if _IN_FORCE_ASKED.search(question):
         v = next((x for x in validity if x.doc_title == top.hit.doc_title), None)
         if v is not None:
-            return DirectAnswer("validity", top.hit, validity=v)
+            return DirectAnswer("validity", top.hit, validity=v, dates_asked=bool(_DATES_ASKED.search(question)))
     if (found := figure(question, passages, asked, expanded, term_share)) is not None:
         return found
     if asks_meaning(question) and (found := definition(question, passages, expanded)) is not None:
