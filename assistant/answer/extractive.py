@@ -39,9 +39,20 @@ _ENUM_START = re.compile(r"^(?:\(|（)?[一二三四五六七八九十\d]{1,3}(?
 _COLON_END = re.compile(r"[:：]$")
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
 def answer_language(question: str) -> AnswerLang:
-    """Chinese for Chinese questions; English for English and mixed ones."""
-    return "zh" if detect_language(question) == "zh" else "en"
+    """The language most of the question's words are in: "外资 own majority 的券商和 fund company 在上海可以吗" is
+    Chinese with English terms in it, "can a startup founder with 500万 funding shorten the 7-year requirement"
+    English with a Chinese figure. A Chinese word is counted as two characters; acronyms (QFLP, IT) count for
+    neither."""
+    lang = detect_language(question)
+    if lang != "mixed":
+        return lang
+    english = [w for w in _LATIN_WORD.findall(question) if not (w.isupper() and len(w) > 1)]
+    return "en" if len(english) > len(_CJK_CHAR.findall(question)) / 2 else "zh"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ def test_language_of_the_answer() -> None:
     assert answer_language("留学生落户要什么条件") == "zh"
     assert answer_language("can a startup founder with 500万 funding shorten the 7-year requirement") == "en"
     assert answer_language("How do I get a hukou?") == "en"
+    # mixed: the language most of its words are in, acronyms aside
+    assert answer_language("外资 own majority 的券商和 fund company 在上海可以吗") == "zh"
+    assert answer_language("我是公司 IT，业务系统要做等保 assessment，要去哪个部门办？") == "zh"
+    assert answer_language("QFLP、QDLP 和 RQFII 的 pilot 要扩大吗？") == "zh"
+    assert answer_language("Who qualifies for 低保 (minimum living allowance) in Shanghai?") == "en"
 
 
 def test_startup_founder_example_quotes_both_thresholds_with_conditions(corpus) -> None:
