@@ -86,12 +86,12 @@ class ClauseAnswer:
     """A clause fragment that answers the question by itself, verbatim, and where it stands: a 不得/禁止 clause says no
     (`prohibition`), a clause that grants it (可以, 允许, 支持…) says yes (`grant`); the asked figure (`figure`), the
     body responsible or to go to (`body`, `named` the body), a term's definition (`definition`, `named` the term) or
-    the item naming what to hand in (`material`)."""
+    the item naming what to hand in (`material`) or the sentence saying what befalls a breach (`consequence`)."""
 
     doc_title: str
     locator: str
     text: str
-    kind: Literal["prohibition", "grant", "figure", "body", "definition", "material"] = "prohibition"
+    kind: Literal["prohibition", "grant", "figure", "body", "definition", "material", "consequence"] = "prohibition"
     named: str = ""
 
     @property

@@ -1,16 +1,17 @@
 """Who, where, what-is and what-to-hand-in questions: how often the first line names the right body, definition or
 document.
 
-    python -m eval.named [--data-dir DIR] [--set named|materials]
+    python -m eval.named [--data-dir DIR] [--set named|materials|consequences]
 
 `eval/data/named_holdout.jsonl` holds visitor questions over the compilation and the real regulations (written by a
 new visitor, never read while tuning; only scored): asking who is responsible or where to apply (`body`), what a term
 means (`definition`), or either when no clause says (`none`); `eval/data/materials_holdout.jsonl` asks what
-documents the asker's case needs (`item`, or `none`). They are asked of the index holding both
+documents the asker's case needs (`item`, or `none`); `eval/data/consequences_holdout.jsonl` asks what befalls a
+breach (`consequence`, with the articles that state it, or `none`). They are asked of the index holding both
 (`DATA_DIR/eval-regulations`, built as `eval.regulations` builds it). Per language: answered (the first line names a
-body, gives a definition or the item naming the documents) of the answerable ones, right of the answered (the body or
-term expected, or an item holding the expected document, from the expected document), and answers given to `none`
-questions (each one wrong).
+body, gives a definition, the item naming the documents or the consequence) of the answerable ones, right of the
+answered (the body or term expected, an item holding the expected document, or the consequence stated by an expected
+article, from the expected document), and answers given to `none` questions (each one wrong).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from pathlib import Path
 from eval.conditions import same_document
 from eval.questions import EVAL_DATA
 
-SETS = {"named": EVAL_DATA / "named_holdout.jsonl", "materials": EVAL_DATA / "materials_holdout.jsonl"}
-KINDS = {"named": ("body", "definition"), "materials": ("material",)}
+SETS = {"named": EVAL_DATA / "named_holdout.jsonl", "materials": EVAL_DATA / "materials_holdout.jsonl",
+        "consequences": EVAL_DATA / "consequences_holdout.jsonl"}
+KINDS = {"named": ("body", "definition"), "materials": ("material",), "consequences": ("consequence",)}
 LANGS = ("zh", "en", "mixed")
 
 
@@ -40,6 +42,8 @@ def _right(q: dict, c) -> bool:
         return False
     if q["kind"] == "item":
         return "".join(q["expected"].split()) in "".join(c.text.split())
+    if q["kind"] == "consequence":
+        return c.kind == "consequence" and any(c.locator.startswith(a) for a in q["articles"])
     return c.kind == q["kind"] and _same_name(c.named, q["expected"])
 
 

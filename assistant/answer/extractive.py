@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.answer.citations import verify_citations
-from assistant.answer.compose import Findings, opening
+from assistant.answer.compose import DirectAnswer, Findings, opening
 from assistant.answer.direct import direct_answer
 from assistant.answer.validity import validity_for_hits, validity_label
 from assistant.query.crosslingual import ExpandedQuery, detect_language
@@ -221,6 +221,21 @@ def _runs(indices: list[int], sentences: list[Sentence], text: str) -> list[list
     return runs
 
 
+def _with_stated_sentence(direct: DirectAnswer | None, passages: list[Passage],
+                          hits: Sequence[SearchHit]) -> list[Passage]:
+    """The passages, with the sentence the first line states quoted first when no passage holds it: a direct
+    answer read from the whole unit (what befalls a breach often follows the sentence that forbids it) is shown."""
+    if direct is None or not direct.text or any(p.hit is direct.hit and direct.text in p.text for p in passages):
+        return passages
+    at = direct.hit.text.find(direct.text)
+    if at < 0:
+        return passages
+    covering = [s for s in split_sentences(direct.hit.text) if s.start < at + len(direct.text) and at < s.end]
+    rank = next((i for i, h in enumerate(hits) if h.id == direct.hit.id), len(hits))
+    stated = Passage(rank, direct.hit, covering[0].start, covering[-1].end, 0.0)
+    return [stated, *(p for p in passages if not (p.hit is direct.hit and p.start < stated.end and stated.start < p.end))]
+
+
 def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: ExpandedQuery, today: date,
                             notice: str | None = None, standalone_query: str = "",
                             hedge_department: str | None = None, uncovered: Sequence[str] = (),
@@ -256,8 +271,13 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
     if not passages and hits:  # nothing scored (e.g. only unknown words): quote the best unit's first sentence
         first = split_sentences(hits[0].text)[:1]
         passages = [Passage(0, hits[0], s.start, s.end, 0.0) for s in first]
+    validity = validity_for_hits(list(dict.fromkeys(p.hit for p in passages)), today)
+    direct = direct_answer(standalone_query or question, passages, validity, asked, expanded,
+                           general=general and verdict is None and requirements is None,
+                           term_share=term_share if requirements is None else None,  # a list asked for comes first
+                           units=hits)
+    passages = _with_stated_sentence(direct, passages, hits)
     cited_hits = list(dict.fromkeys(p.hit for p in passages))
-    validity = validity_for_hits(cited_hits, today)
     status_of = {v.doc_title: v for v in validity}
     citations: list[Citation] = []
     blocks: list[str] = []
@@ -272,9 +292,6 @@ def build_extractive_answer(question: str, hits: Sequence[SearchHit], expanded: 
         blocks.append("\n".join(lines))
     citations, unverified = verify_citations(citations)  # extractive quotes are checked like any other
     missing = unstated(asked, (c.quote for c in citations if c.verified))
-    direct = direct_answer(standalone_query or question, passages, validity, asked, expanded,
-                           general=general and verdict is None and requirements is None,
-                           term_share=term_share if requirements is None else None)  # a list asked for comes first
     # An answered question's uncovered words are named only when the answer is hedged anyway (a real gap):
     # then "the policies never use 公积金" says why. Refusals always name them.
     shown_uncovered = tuple(uncovered) if hedge_department and verdict is None and direct is None else ()

@@ -108,8 +108,8 @@ def render_answer_text(answer: Answer) -> str:
     if answer.verdict is None and answer.requirements is not None:
         return _requirements_text(answer.answer)
     if answer.verdict is None and answer.clause_answer is not None:
-        # A clause that answers by itself: its first line is the yes or the no, or the figure, body, definition or
-        # documents to hand in.
+        # A clause that answers by itself: its first line is the yes or the no, or the figure, body, definition,
+        # documents to hand in or what befalls a breach.
         head, _, rest = answer.answer.partition("\n")
         if not answer.clause_answer.yes_or_no:
             return f'<div class="pa-lead" role="status">{esc(head)}</div>{esc_multiline(rest)}'

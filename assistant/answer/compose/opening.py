@@ -30,7 +30,8 @@ class DirectAnswer:
     clause fragment it rests on (empty for status); `named` the body or the defined term, as the clause writes it;
     `named_en` the body's English name, when it has one (resources/body_names.tsv)."""
 
-    kind: Literal["figure", "validity", "prohibition", "grant", "support", "plan", "body", "definition", "material"]
+    kind: Literal["figure", "validity", "prohibition", "grant", "support", "plan", "body", "definition", "material",
+                  "consequence"]
     hit: SearchHit
     text: str = ""
     validity: Validity | None = None

@@ -1,6 +1,7 @@
 """Which direct first sentence a question that is not about eligibility gets, read from the quoted passages: the
 asked figure (figures.py), whether the policy is still in force ("No — it expired on 2022-10-31"), what a term
-means and who is responsible (named.py), what to hand in (materials.py), or whether something may be done (clauses.py). Each rests on the exact clause fragment it states, or on the document's own
+means and who is responsible (named.py), what to hand in (materials.py), what befalls a breach
+(consequences.py), or whether something may be done (clauses.py). Each rests on the exact clause fragment it states, or on the document's own
 dates."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from assistant.answer.direct.clauses import (
     grant,
     prohibition,
 )
+from assistant.answer.direct.consequences import asks_consequence, consequence
 from assistant.answer.direct.figures import figure
 from assistant.answer.direct.materials import asks_materials, material
 from assistant.answer.direct.named import asks_meaning, asks_who, definition, responsible
@@ -32,11 +34,11 @@ _DATES_ASKED = re.compile(r"什么时候|何时|哪天|哪一天|哪年|几号|�
 
 def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity], asked: Sequence[str],
                   expanded: ExpandedQuery, general: bool = False,
-                  term_share: Callable[[str], float] | None = None) -> DirectAnswer | None:
+                  term_share: Callable[[str], float] | None = None, units: Sequence = ()) -> DirectAnswer | None:
     """`passages` are the extractive answer's quoted passages, best first (objects with .hit and .text).
     `general`: the question states nothing about the asker that a rule could judge, so a clause that grants what it
     asks about answers it. `term_share`: the share of indexed units holding a word; a count or a scale asked for is
-    answered only with it."""
+    answered only with it. `units`: all the units the answer may quote (what befalls a breach is read from them)."""
     if not passages:
         return None
     top = passages[0]
@@ -51,6 +53,8 @@ def direct_answer(question: str, passages: Sequence, validity: Sequence[Validity
     if asks_who(question) and (found := responsible(question, passages, expanded)) is not None:
         return found
     if asks_materials(question) and (found := material(passages, expanded)) is not None:
+        return found
+    if asks_consequence(question) and (found := consequence(passages, expanded, term_share, units)) is not None:
         return found
     yes_no = general and YES_NO_ASKED.search(question)
     if (PERMISSION_ASKED.search(question) or yes_no) and (found := prohibition(passages, expanded)) is not None:

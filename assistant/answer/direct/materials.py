@@ -8,14 +8,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer.compose import DirectAnswer
-from assistant.answer.direct.spans import (
-    SENTENCE_CUT,
-    asked_concepts,
-    clause_span,
-    concepts_in,
-    top_document,
-    without_numbers,
-)
+from assistant.answer.direct.spans import asked_concepts, concepts_in, sentence_at, top_document
 from assistant.query.crosslingual import ExpandedQuery
 
 _MATERIALS_ASKED = re.compile(
@@ -34,24 +27,11 @@ _HANDED_IN = re.compile(r"(?<![所已])(?:提供|提交|出具|报送)(?!的|[^�
 _HEADING = re.compile(r"(?:的|以下|下列|相应|相关)材料$")
 # Words every such item has: they say nothing of which case it is for.
 _MATERIAL_WORDS = frozenset({"材料", "证明", "提供", "提交", "需要", "申请", "申办", "文件", "资料"})
-MAX_ITEM_CHARS = 120
 MATERIAL_CONCEPTS = 2  # one word in common is too often a lucky one (小区 ~ 社区 of 非社区公共户)
 
 
 def asks_materials(question: str) -> bool:
     return bool(_MATERIALS_ASKED.search(question))
-
-
-def _item(text: str, pos: int) -> str:
-    """The list item or sentence naming what to hand in at `pos` ("离异的,提供离婚证、离婚协议书或法院调解书、判决书等"),
-    its clauses before it in the sentence up to 90 characters when the sentence is longer than MAX_ITEM_CHARS."""
-    start = max((m.end() for m in SENTENCE_CUT.finditer(text, 0, pos)), default=0)
-    stop_at = SENTENCE_CUT.search(text, pos)
-    stop = stop_at.start() if stop_at else len(text)
-    item = text[start:stop].strip()
-    if len(item) > MAX_ITEM_CHARS:
-        item = clause_span(text, pos)
-    return without_numbers(item)
 
 
 def material(passages: Sequence, expanded: ExpandedQuery) -> DirectAnswer | None:
@@ -62,7 +42,7 @@ def material(passages: Sequence, expanded: ExpandedQuery) -> DirectAnswer | None
         concepts = asked_concepts(expanded, p.hit.doc_title, _MATERIAL_WORDS)
         seen: set[str] = set()
         for m in _HANDED_IN.finditer(p.text):
-            item = _item(p.text, m.start())
+            item = sentence_at(p.text, m.start())
             if item not in seen and not _HEADING.search(item):
                 seen.add(item)
                 found.append((concepts_in(item, concepts), -i, -m.start(), p, item))

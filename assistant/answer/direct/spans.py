@@ -12,6 +12,7 @@ SENTENCE_CUT = re.compile(r"[。；;\n]")
 FRAGMENT_CUT = re.compile(r"[，,；;。:：\n]")
 MIN_FRAGMENT_CHARS = 12  # a clause shorter than this ("专项资金不再予以支持") does not say what it is about
 RARE_SHARE = 0.1  # a word held by fewer than this share of the indexed units says what a clause is about
+MAX_SENTENCE_CHARS = 120  # a sentence longer than this is stated from the clauses nearest the word it is about
 MAX_SPAN_CHARS = 90  # a clause is stated with the comma-clauses before it that say to whom it applies, up to this
 # The number an article or item opens with: 第十一条, 十二、, 4.
 ARTICLE_NUMBER = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[一二三四五六七八九十]+、|\d+[.、]\s*)")
@@ -58,6 +59,15 @@ def clause_span(text: str, pos: int) -> str:
     if span.count("（") + span.count("(") != span.count("）") + span.count(")"):
         return fragment(text, pos)  # a bracket cut in half: the clause alone, trimmed to whole brackets
     return ARTICLE_NUMBER.sub("", span)
+
+
+def sentence_at(text: str, pos: int) -> str:
+    """The list item or sentence around `pos` ("离异的,提供离婚证、离婚协议书或法院调解书、判决书等"), without its numbers;
+    of one longer than MAX_SENTENCE_CHARS, the clause at `pos` with those before it (clause_span)."""
+    start = max((m.end() for m in SENTENCE_CUT.finditer(text, 0, pos)), default=0)
+    stop_at = SENTENCE_CUT.search(text, pos)
+    sentence = text[start:stop_at.start() if stop_at else len(text)].strip()
+    return without_numbers(clause_span(text, pos) if len(sentence) > MAX_SENTENCE_CHARS else sentence)
 
 
 def stated(text: str, pos: int) -> str:
