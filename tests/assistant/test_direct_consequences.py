@@ -51,6 +51,7 @@ def test_a_past_fine_or_an_obstacle_is_not_a_consequence_asked() -> None:
     assert asks_consequence("单位不交公积金会被罚吗？")
     assert asks_consequence("What happens if a company lies on its application?")
     assert not asks_consequence("公司以前被罚过，还能申请吗？")
+    assert not asks_consequence("Is it fine to apply online?")
 
 
 def test_the_sentence_stated_is_quoted_though_another_one_was_selected() -> None:

@@ -155,7 +155,8 @@ def test_an_everyday_word_the_policies_never_use_is_no_hedge_when_the_clause_ans
     assert not answer.refused and answer.citations and all(c.verified for c in answer.citations)
     assert answer.uncovered_terms == ("后果",)  # still reported as data
     lead = answer.answer.split("\n")[0]
-    assert "后果" not in lead and "可能没有" not in lead and lead.startswith("《留学回国人员申办上海常住户口实施细则》")
+    # the consequence the clause states answers it, with no word about 后果
+    assert "后果" not in lead and "可能没有" not in lead and lead.startswith("按《留学回国人员申办上海常住户口实施细则》")
     assert any("流失异常" in c.quote for c in answer.citations)
 
 

@@ -25,10 +25,11 @@ _DETAIL_NAMES: dict[str, dict[str, str]] = {
 
 @dataclass(frozen=True)
 class DirectAnswer:
-    """A non-eligibility question's answer in one sentence: the asked figure, the policy's status, whether something
-    is prohibited or granted, the body responsible, the term's definition or what to hand in. `text` is the exact
-    clause fragment it rests on (empty for status); `named` the body or the defined term, as the clause writes it;
-    `named_en` the body's English name, when it has one (resources/body_names.tsv)."""
+    """A non-eligibility question's answer in one sentence: the asked figure, the policy's status or dates, whether
+    something is prohibited, granted, supported or planned, the body responsible, the term's definition, what to
+    hand in or what befalls a breach. `text` is the exact clause fragment it rests on (empty for status); `named`
+    the body or the defined term, as the clause writes it; `named_en` the body's English name, when it has one
+    (resources/body_names.tsv)."""
 
     kind: Literal["figure", "validity", "prohibition", "grant", "support", "plan", "body", "definition", "material",
                   "consequence"]

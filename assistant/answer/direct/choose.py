@@ -1,8 +1,8 @@
 """Which direct first sentence a question that is not about eligibility gets, read from the quoted passages: the
-asked figure (figures.py), whether the policy is still in force ("No — it expired on 2022-10-31"), what a term
-means and who is responsible (named.py), what to hand in (materials.py), what befalls a breach
-(consequences.py), or whether something may be done (clauses.py). Each rests on the exact clause fragment it states, or on the document's own
-dates."""
+asked figure (figures.py), whether the policy is still in force ("No — it expired on 2022-10-31") or when it took
+effect and ends, what a term means and who is responsible (named.py), what to hand in (materials.py), what befalls a
+breach (consequences.py), or whether something may be done or will be (clauses.py). Each rests on the exact clause
+fragment it states, or on the document's own dates."""
 
 from __future__ import annotations
 

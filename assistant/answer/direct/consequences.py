@@ -1,7 +1,7 @@
 """What happens to whoever breaks a rule: a question asking the consequence or the penalty ("材料造假被查出来会怎么样？",
 "单位不交公积金会被罚吗？", "What happens if a company lies on its application?") is answered by the sentence of the
-quoted clauses that states it for that case ("如有弄虚作假、伪造…等情况的,根据其情节轻重,暂停或取消其申请资格"), when
-one shares what the question is about."""
+units the answer quotes that states it for that case ("如有弄虚作假、伪造…等情况的,根据其情节轻重,暂停或取消其申请资格"),
+when its breach shares what the question is about; the answer then quotes that sentence."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from assistant.query.crosslingual import ExpandedQuery
 _CONSEQUENCE_ASKED = re.compile(
     r"会怎么?样|会怎样|怎么处理|如何处理|什么处罚|怎么处罚|如何处罚|怎么罚|会被(?:处)?罚|罚吗|罚多少|罚款多少|处罚吗|"
     r"什么后果|啥后果|有后果|后果是|什么责任|什么下场|会不会被(?:查|罚|取消|撤销|注销|追回|收回|处分)|"
-    r"\bwhat (?:happens|will happen|would happen)\b|\bconsequences?\b|\bpenalt|\bpunish|\bsanction|\bfined?\b|"
+    r"\bwhat (?:happens|will happen|would happen)\b|\bconsequences?\b|\bpenalt|\bpunish|\bsanction|\bfined\b|\bfines\b|\b(?:a|the) fine\b|"
     r"\bbe (?:fined|punished|penali[sz]ed|disqualified|struck off)\b|\bin trouble\b", re.I)
 # What a clause does to whoever broke it: orders, fines, takes back, revokes, disqualifies, blacklists, prosecutes.
 _CONSEQUENCE = re.compile(
