@@ -134,7 +134,7 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in english_words(phrase))
 
 
-def _tsv_pairs(path: Path, shape: str) -> Iterator[tuple[str, list[str]]]:
+def tsv_pairs(path: Path, shape: str) -> Iterator[tuple[str, list[str]]]:
     """(left column, right column split on `|`) for each line of a two-column resource file; `shape` shows the
     expected format in the error for a malformed line."""
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -151,7 +151,7 @@ def _tsv_pairs(path: Path, shape: str) -> Iterator[tuple[str, list[str]]]:
 def load_glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...]]:
     """english phrase (stemmed words) -> Chinese alternatives, from the domain glossary file."""
     out: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for en, alternatives in _tsv_pairs(path, "english<TAB>中文|中文"):
+    for en, alternatives in tsv_pairs(path, "english<TAB>中文|中文"):
         key = _key(en)
         if key:  # "-" -> an empty tuple: the phrase is matched and dropped
             out[key] = tuple(t for t in alternatives if t != "-")
@@ -162,7 +162,7 @@ def load_glossary(path: Path = GLOSSARY) -> dict[tuple[str, ...], tuple[str, ...
 def load_zh_synonyms(path: Path = ZH_SYNONYMS) -> dict[str, tuple[str, ...]]:
     """Colloquial Chinese word -> the policies' wording (the word itself first)."""
     return {word: tuple(dict.fromkeys([word, *alternatives]))
-            for word, alternatives in _tsv_pairs(path, "词<TAB>词|词")}
+            for word, alternatives in tsv_pairs(path, "词<TAB>词|词")}
 
 
 def cedict_path() -> Path:

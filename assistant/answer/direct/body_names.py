@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.query.crosslingual import tsv_pairs
 from assistant.query.textproc import RESOURCES
 
 BODY_NAMES = RESOURCES / "body_names.tsv"
@@ -19,17 +20,8 @@ def _key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for n, line in enumerate(BODY_NAMES.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            chinese, english = line.split("\t")
-        except ValueError as exc:
-            raise ValueError(f"{BODY_NAMES}:{n}: expected '中文名|简称<TAB>English name', got {line!r}") from exc
-        for name in chinese.split("|"):
-            table[_key(name)] = english.strip()
-    return table
+    return {_key(name): english for english, names in tsv_pairs(BODY_NAMES, "English name<TAB>中文名|简称")
+            for name in names}
 
 
 def english_name(body: str) -> str:
