@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.compose import DirectAnswer
 from assistant.answer.direct.spans import (
-    RARE_SHARE,
     asked_concepts,
     clause_span,
     concepts_in,
+    rare_concepts,
     stated,
     top_document,
 )
@@ -95,7 +95,7 @@ def grant(question: str, passages: Sequence, expanded: ExpandedQuery,
     found = []
     for i, p in top_document(passages):
         concepts = asked_concepts(expanded, p.hit.doc_title)
-        rare = [c for c in concepts if c and min(term_share(t) for t in c) < RARE_SHARE] if plan_asked else []
+        rare = rare_concepts(concepts, term_share) if plan_asked else []
         for m in verbs.finditer(p.text):
             if _NEGATION_BEFORE.search(p.text[max(0, m.start() - 5):m.start()]):
                 continue

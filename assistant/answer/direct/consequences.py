@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 
 from assistant.answer.compose import DirectAnswer
 from assistant.answer.direct.spans import (
-    RARE_SHARE,
     SENTENCE_CUT,
     asked_concepts,
     concepts_in,
+    rare_concepts,
     sentence_at,
     top_document,
 )
@@ -23,8 +23,9 @@ from assistant.query.crosslingual import ExpandedQuery
 _CONSEQUENCE_ASKED = re.compile(
     r"会怎么?样|会怎样|怎么处理|如何处理|什么处罚|怎么处罚|如何处罚|怎么罚|会被(?:处)?罚|罚吗|罚多少|罚款多少|处罚吗|"
     r"什么后果|啥后果|有后果|后果是|什么责任|什么下场|会不会被(?:查|罚|取消|撤销|注销|追回|收回|处分)|"
-    r"\bwhat (?:happens|will happen|would happen)\b|\bconsequences?\b|\bpenalt|\bpunish|\bsanction|\bfined\b|\bfines\b|\b(?:a|the) fine\b|"
-    r"\bbe (?:fined|punished|penali[sz]ed|disqualified|struck off)\b|\bin trouble\b", re.I)
+    r"\bwhat (?:happens|will happen|would happen)\b|\bconsequences?\b|\bpenalt|\bpunish|\bsanction|"
+    r"\bfined\b|\bfines\b|\b(?:a|the) fine\b|\bbe (?:fined|punished|penali[sz]ed|disqualified|struck off)\b|"
+    r"\bin trouble\b", re.I)
 # What a clause does to whoever broke it: orders, fines, takes back, revokes, disqualifies, blacklists, prosecutes.
 _CONSEQUENCE = re.compile(
     r"责令|罚款|处以|追回|收回|撤销|注销其|取消其?[^，,；;。]{0,12}资格|暂停[^，,；;。]{0,12}资格|给予[^，,；;。]{0,4}处分|依法处分|"
@@ -41,8 +42,8 @@ def asks_consequence(question: str) -> bool:
 def _breach(text: str, pos: int) -> str:
     """The sentence at `pos` with the one before it, which often states the breach it follows from ("…严禁弄虚作假。
     一旦发现虚假或伪造,…取消其再申请的资格")."""
-    before = [m.start() for m in SENTENCE_CUT.finditer(text, 0, pos)]
-    start = max((m.end() for m in SENTENCE_CUT.finditer(text, 0, before[-1])), default=0) if before else 0
+    cuts = [m.end() for m in SENTENCE_CUT.finditer(text, 0, pos)]
+    start = cuts[-2] if len(cuts) >= 2 else 0
     stop = SENTENCE_CUT.search(text, pos)
     return text[start:stop.start() if stop else len(text)]
 
@@ -55,7 +56,7 @@ def _stated(hits: Sequence, expanded: ExpandedQuery,
     seen: set[tuple[str, str]] = set()
     for i, hit in enumerate(hits):
         concepts = asked_concepts(expanded, hit.doc_title, _CONSEQUENCE_WORDS)
-        rare = [c for c in concepts if c and min(term_share(t) for t in c) < RARE_SHARE] if term_share else []
+        rare = rare_concepts(concepts, term_share) if term_share else []
         for m in _CONSEQUENCE.finditer(hit.text):
             sentence = sentence_at(hit.text, m.start())
             if (hit.id, sentence) in seen:
@@ -81,4 +82,3 @@ def consequence(passages: Sequence, expanded: ExpandedQuery, term_share: Callabl
     hits = list({h.id: h for h in [*top, *(u for u in units if top and u.doc_id == top[0].doc_id)]}.values())
     best = max(_stated(hits, expanded, term_share), key=lambda x: x[:3], default=None)
     return DirectAnswer("consequence", best[3], best[4]) if best is not None else None
-

@@ -4,7 +4,7 @@ article or item number it opens with, with the clauses before it that say to who
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from assistant.query.crosslingual import ExpandedQuery
 
@@ -84,6 +84,11 @@ def concepts_in(text: str, concepts: Sequence[set[str]]) -> int:
     found = {t for c in concepts for t in c if t in low}
     whole = {t for t in found if not any(t != u and t in u for u in found)}
     return len({frozenset(c) for c in concepts if any(t in whole for t in c)})  # "registered … registered": once
+
+
+def rare_concepts(concepts: Sequence[set[str]], term_share: Callable[[str], float]) -> list[set[str]]:
+    """The concepts with a word few indexed units hold (fewer than RARE_SHARE of them): what a clause is about."""
+    return [c for c in concepts if c and min(term_share(t) for t in c) < RARE_SHARE]
 
 
 def top_document(passages: Sequence) -> list[tuple[int, object]]:
